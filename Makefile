@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint typecheck pytest bench clean lock
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/convene db upgrade
+	$(BIN)/convene seed --demo
+	$(BIN)/convene serve --host 127.0.0.1 --port 8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+lock:  ## refresh constraints.txt from a fresh resolve of pyproject.toml
+	rm -rf /tmp/convene-lock && $(PYTHON) -m venv /tmp/convene-lock
+	/tmp/convene-lock/bin/pip install --quiet --upgrade pip
+	/tmp/convene-lock/bin/pip install --quiet -e '.[test]'
+	/tmp/convene-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) convene.db convene.db-* outbox

@@ -1,0 +1,3 @@
+"""Convene: stakeholder matching for responsible-business networks."""
+
+__version__ = "0.1.0"

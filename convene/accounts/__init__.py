@@ -1,0 +1,1 @@
+"""Users, passwords and (in later work) sessions and tokens."""

@@ -1,0 +1,83 @@
+"""Shared column helpers and the domain's closed vocabularies (kinds, types)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime
+from sqlmodel import Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def created_at_field() -> datetime:
+    return Field(  # type: ignore[no-any-return]
+        default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False
+    )
+
+
+class OrganisationKind(StrEnum):
+    company = "company"
+    union = "union"
+    ngo = "ngo"
+    initiative = "initiative"
+    government = "government"
+    knowledge_institute = "knowledge_institute"
+    industry_association = "industry_association"
+    covenant = "covenant"
+    network = "network"
+    programme = "programme"
+
+
+GROUP_KINDS = frozenset(
+    {OrganisationKind.covenant, OrganisationKind.network, OrganisationKind.programme}
+)
+STAKEHOLDER_KINDS = frozenset(OrganisationKind) - GROUP_KINDS - {OrganisationKind.company}
+
+
+class RelationshipType(StrEnum):
+    member_of = "member_of"
+    partner = "partner"
+    supplier_of = "supplier_of"
+    introduced = "introduced"
+    dispute = "dispute"
+
+
+SYMMETRIC_TYPES = frozenset(
+    {RelationshipType.partner, RelationshipType.introduced, RelationshipType.dispute}
+)
+
+
+class SizeBand(StrEnum):
+    micro = "micro"
+    small = "small"
+    medium = "medium"
+    large = "large"
+    enterprise = "enterprise"
+
+
+class Language(StrEnum):
+    en = "en"
+    nl = "nl"
+
+
+class DigestPreference(StrEnum):
+    weekly = "weekly"
+    never = "never"
+
+
+class Role(StrEnum):
+    member = "member"
+    coordinator = "coordinator"
+    admin = "admin"
+
+
+class Facet(StrEnum):
+    """What an organisation tag describes."""
+
+    sector = "sector"
+    country = "country"
+    theme = "theme"

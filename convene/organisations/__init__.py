@@ -1,0 +1,1 @@
+"""Organisations and their relationships: the network graph's nodes and edges."""

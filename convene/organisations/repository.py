@@ -1,0 +1,212 @@
+"""Every query about organisations, tags and relationships."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from convene.models import (
+    GROUP_KINDS,
+    Facet,
+    Organisation,
+    OrganisationTag,
+    Relationship,
+    RelationshipType,
+)
+
+CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
+
+
+def chunks(values: Sequence[int] | Sequence[str], size: int = CHUNK) -> Iterable[list]:  # type: ignore[type-arg]
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+@dataclass
+class OrganisationFilter:
+    kind: str | None = None
+    sector: str | None = None
+    country: str | None = None
+    theme: str | None = None
+    group: str | None = None
+    q: str | None = None
+
+
+@dataclass
+class TagSet:
+    sectors: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+
+    def add(self, facet: str, value: str) -> None:
+        {"sector": self.sectors, "country": self.countries, "theme": self.themes}[facet].append(
+            value
+        )
+
+
+def get_by_slug(session: Session, slug: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()  # type: ignore[call-overload,no-any-return]
+
+
+def slug_to_id(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Organisation.slug, Organisation.id))
+    return dict(rows)
+
+
+def slugs_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for part in chunks(sorted(set(ids))):
+        rows = session.execute(
+            select(Organisation.id, Organisation.slug).where(col(Organisation.id).in_(part))
+        )
+        out.update(dict(rows))
+    return out
+
+
+def active_clause(today: date) -> ColumnElement[bool]:
+    return or_(col(Relationship.until).is_(None), col(Relationship.until) >= today)
+
+
+def _has_tag(facet: Facet, value: str) -> ColumnElement[bool]:
+    return exists().where(
+        and_(
+            OrganisationTag.organisation_id == Organisation.id,
+            OrganisationTag.facet == facet.value,
+            OrganisationTag.value == value,
+        )
+    )
+
+
+def filter_clauses(flt: OrganisationFilter, today: date) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if flt.kind:
+        clauses.append(col(Organisation.kind) == flt.kind)
+    if flt.sector:
+        clauses.append(_has_tag(Facet.sector, flt.sector))
+    if flt.country:
+        clauses.append(_has_tag(Facet.country, flt.country.upper()))
+    if flt.theme:
+        clauses.append(_has_tag(Facet.theme, flt.theme))
+    if flt.group:
+        group = aliased(Organisation)
+        clauses.append(
+            exists().where(
+                and_(
+                    Relationship.source_id == Organisation.id,
+                    Relationship.target_id == group.id,
+                    group.slug == flt.group,
+                    Relationship.type == RelationshipType.member_of.value,
+                    active_clause(today),
+                )
+            )
+        )
+    if flt.q:
+        pattern = f"%{flt.q.strip().lower()}%"
+        clauses.append(
+            or_(
+                *(
+                    func.lower(column).like(pattern)
+                    for column in (
+                        Organisation.name,
+                        Organisation.slug,
+                        Organisation.description,
+                        Organisation.offers,
+                        Organisation.seeks,
+                    )
+                )
+            )
+        )
+    return clauses
+
+
+def list_organisations(
+    session: Session, flt: OrganisationFilter, *, limit: int, offset: int, today: date
+) -> tuple[list[Organisation], int]:
+    clauses = filter_clauses(flt, today)
+    total = session.execute(
+        select(func.count()).select_from(Organisation).where(*clauses)
+    ).scalar_one()
+    rows = session.execute(
+        select(Organisation)
+        .where(*clauses)
+        .order_by(func.lower(Organisation.name), Organisation.slug)
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), int(total)
+
+
+def tags_for(session: Session, ids: Iterable[int]) -> dict[int, TagSet]:
+    out: dict[int, TagSet] = defaultdict(TagSet)
+    for part in chunks(sorted(set(ids))):
+        rows = session.execute(
+            select(OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value)
+            .where(col(OrganisationTag.organisation_id).in_(part))
+            .order_by(OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value)
+        )
+        for org_id, facet, value in rows:
+            out[org_id].add(facet, value)
+    return out
+
+
+def all_tags(session: Session) -> dict[int, TagSet]:
+    out: dict[int, TagSet] = defaultdict(TagSet)
+    rows = session.execute(
+        select(
+            OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value
+        ).order_by(OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value)
+    )
+    for org_id, facet, value in rows:
+        out[org_id].add(facet, value)
+    return out
+
+
+def groups_for(session: Session, ids: Iterable[int], today: date) -> dict[int, list[Organisation]]:
+    out: dict[int, list[Organisation]] = defaultdict(list)
+    for part in chunks(sorted(set(ids))):
+        rows = session.execute(
+            select(Relationship.source_id, Organisation)
+            .join(Organisation, col(Organisation.id) == Relationship.target_id)
+            .where(
+                col(Relationship.source_id).in_(part),
+                Relationship.type == RelationshipType.member_of.value,
+                col(Organisation.kind).in_([k.value for k in GROUP_KINDS]),
+                active_clause(today),
+            )
+            .order_by(Organisation.name)
+        )
+        for source_id, group in rows:
+            out[source_id].append(group)
+    return out
+
+
+def relationships_of(
+    session: Session, org_id: int, *, limit: int, offset: int
+) -> tuple[list[tuple[Relationship, str, str]], int]:
+    source = aliased(Organisation)
+    target = aliased(Organisation)
+    where = or_(Relationship.source_id == org_id, Relationship.target_id == org_id)
+    total = session.execute(
+        select(func.count()).select_from(Relationship).where(where)
+    ).scalar_one()
+    rows = session.execute(
+        select(Relationship, source.slug, target.slug)
+        .join(source, source.id == Relationship.source_id)
+        .join(target, target.id == Relationship.target_id)
+        .where(where)
+        .order_by(Relationship.type, source.slug, target.slug)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(rel, s, t) for rel, s, t in rows], int(total)
+
+
+def all_relationship_keys(session: Session) -> dict[tuple[int, int, str], Relationship]:
+    rows = session.execute(select(Relationship)).scalars()
+    return {(r.source_id, r.target_id, str(r.type)): r for r in rows}

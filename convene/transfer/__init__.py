@@ -1,0 +1,1 @@
+"""Getting data in and out: CSV/JSON import (all-or-nothing) and export."""

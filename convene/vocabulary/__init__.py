@@ -1,0 +1,1 @@
+"""Sectors, themes and size bands (data), and countries (pycountry)."""

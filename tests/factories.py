@@ -1,0 +1,104 @@
+"""Small keyword-only builders for test data; each flushes and returns the row."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session
+
+from convene.models import (
+    Contact,
+    Organisation,
+    OrganisationKind,
+    OrganisationTag,
+    Relationship,
+    RelationshipType,
+)
+from convene.transfer.service import canonical_pair
+from convene.vocabulary.service import sync_vocabulary
+
+_counter = itertools.count(1)
+
+
+def make_vocabulary(session: Session) -> None:
+    sync_vocabulary(session)
+
+
+def make_organisation(
+    session: Session,
+    *,
+    slug: str | None = None,
+    name: str | None = None,
+    kind: OrganisationKind | str = OrganisationKind.company,
+    description: str = "",
+    offers: str = "",
+    seeks: str = "",
+    sectors: tuple[str, ...] = (),
+    countries: tuple[str, ...] = (),
+    themes: tuple[str, ...] = (),
+    open_to_introductions: bool = True,
+) -> Organisation:
+    n = next(_counter)
+    slug = slug or f"org-{n}"
+    org = Organisation(
+        slug=slug,
+        name=name or slug.replace("-", " ").title(),
+        kind=OrganisationKind(kind),
+        description=description,
+        offers=offers,
+        seeks=seeks,
+        open_to_introductions=open_to_introductions,
+    )
+    session.add(org)
+    session.flush()
+    assert org.id is not None
+    for facet, values in (("sector", sectors), ("country", countries), ("theme", themes)):
+        for value in values:
+            session.add(OrganisationTag(organisation_id=org.id, facet=facet, value=value))
+    session.flush()
+    return org
+
+
+def make_relationship(
+    session: Session,
+    *,
+    source: Organisation,
+    target: Organisation,
+    type: RelationshipType | str = RelationshipType.partner,
+    since: date = date(2020, 1, 1),
+    until: date | None = None,
+) -> Relationship:
+    rel_type = RelationshipType(type)
+    first, _ = canonical_pair(source.slug, target.slug, rel_type)
+    if first != source.slug:
+        source, target = target, source
+    assert source.id is not None and target.id is not None
+    rel = Relationship(
+        source_id=source.id, target_id=target.id, type=rel_type, since=since, until=until
+    )
+    session.add(rel)
+    session.flush()
+    return rel
+
+
+def make_contact(
+    session: Session,
+    *,
+    organisation: Organisation,
+    name: str = "Anna de Vries",
+    email: str | None = None,
+    role: str = "CSR manager",
+    language: str = "en",
+) -> Contact:
+    assert organisation.id is not None
+    contact = Contact(
+        organisation_id=organisation.id,
+        name=name,
+        email=email or f"contact{next(_counter)}@example.org",
+        role=role,
+        language=language,  # type: ignore[arg-type]
+    )
+    session.add(contact)
+    session.flush()
+    return contact
