@@ -56,7 +56,7 @@ def get_by_slug(session: Session, slug: str) -> Organisation | None:
 
 def slug_to_id(session: Session) -> dict[str, int]:
     rows = session.execute(select(Organisation.slug, Organisation.id))
-    return dict(rows)
+    return dict(rows.all())
 
 
 def slugs_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
@@ -65,7 +65,7 @@ def slugs_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
         rows = session.execute(
             select(Organisation.id, Organisation.slug).where(col(Organisation.id).in_(part))
         )
-        out.update(dict(rows))
+        out.update(dict(rows.all()))
     return out
 
 

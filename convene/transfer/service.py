@@ -206,6 +206,17 @@ def _fail_if(errors: list[RowError]) -> None:
         raise ImportFailed(errors)
 
 
+def _raw_keys(rows: list[RawRow], column: str, *, lower: bool = False) -> list[tuple[int, str]]:
+    """The key column of every row that has one, as written (a duplicate is a duplicate even
+    when the row has other problems)."""
+    keys = []
+    for row in rows:
+        value = row.values.get(column)
+        if isinstance(value, str) and value.strip():
+            keys.append((row.line, value.strip().lower() if lower else value.strip()))
+    return keys
+
+
 def _duplicates(
     keyed: Iterable[tuple[int, str]], name: str, column: str, what: str
 ) -> list[RowError]:
@@ -243,7 +254,7 @@ def _import_organisations(
             for value in values:
                 if value not in known:
                     errors.append(RowError(name, line, column, f"unknown {column[:-1]} {value!r}"))
-    errors.extend(_duplicates(((line, o.slug) for line, o in valid), name, "slug", "slug"))
+    errors.extend(_duplicates(_raw_keys(rows, "slug"), name, "slug", "slug"))
     _fail_if(errors)
     apply_organisations(session, [o for _, o in valid], report, progress)
 
@@ -478,9 +489,7 @@ def _import_contacts(
                     name, line, "organisation", f"unknown organisation {contact.organisation!r}"
                 )
             )
-    errors.extend(
-        _duplicates(((line, c.email.lower()) for line, c in valid), name, "email", "email")
-    )
+    errors.extend(_duplicates(_raw_keys(rows, "email", lower=True), name, "email", "email"))
     _fail_if(errors)
     apply_contacts(session, [c for _, c in valid], report, progress)
 
