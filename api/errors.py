@@ -37,7 +37,7 @@ def validation_error(exc: RequestValidationError) -> JSONResponse:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     field = ".".join(loc) or None
-    message = first.get("msg", "invalid request")
+    message = str(first.get("msg", "invalid request"))
     if field:
         message = f"{field}: {message}"
     return error_response(422, "invalid", message, field)

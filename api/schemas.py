@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,7 +30,7 @@ class ListOf(BaseModel, Generic[T]):  # noqa: UP046 (PEP 695 needs Python 3.12)
     total: int
 
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Not found (or not yours to see)"},
     422: {"model": ErrorBody, "description": "Invalid input; `field` names the culprit"},
 }

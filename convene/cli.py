@@ -55,7 +55,7 @@ def handle_errors(func: F) -> F:
             fail(exc.message)
         except ValidationError as exc:
             first = exc.errors()[0]
-            fail(f"invalid setting: {first['msg']}")
+            fail(f"invalid setting: {first['msg'].removeprefix('Value error, ')}")
         except (OperationalError, ProgrammingError) as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             if "no such table" in reason or "does not exist" in reason:
@@ -112,13 +112,15 @@ def db_current() -> None:
 def _progress() -> tuple[Any, Callable[[str, int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = _console()
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         transient=True,
-        console=_console(),
+        console=console,
+        disable=not console.is_terminal,
     )
     tasks: dict[str, Any] = {}
 

@@ -94,10 +94,10 @@ def unit_of_work(engine: Engine | None = None, *, readonly: bool = False) -> Ite
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
-            if readonly:
-                session.rollback()
-            else:
+            if not readonly:
                 session.commit()
+            # a read-only unit ends when the session closes, which releases the
+            # transaction without expiring what was loaded
         except BaseException:
             session.rollback()
             raise

@@ -106,14 +106,17 @@ class SmtpMailer:
                 client.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
+            text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
             raise MailError(
-                f"recipient refused: {code} {reply.decode(errors='replace')}",
+                f"recipient refused: {code} {text}",
                 permanent=code >= 500,
                 code=code,
             ) from exc
         except smtplib.SMTPResponseException as exc:
+            error = exc.smtp_error
+            detail = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
             raise MailError(
-                f"SMTP error {exc.smtp_code}: {exc.smtp_error.decode(errors='replace')}",
+                f"SMTP error {exc.smtp_code}: {detail}",
                 permanent=exc.smtp_code >= 500,
                 code=exc.smtp_code,
             ) from exc

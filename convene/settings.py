@@ -7,7 +7,6 @@ Defaults are safe on a laptop (SQLite in the working directory, mail written to 
 from __future__ import annotations
 
 import secrets
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
@@ -53,8 +52,6 @@ class Settings(BaseSettings):
             problems.append("CONVENE_SECRET_KEY must be set to at least 32 characters")
         if not self.base_url.startswith("https://"):
             problems.append("CONVENE_BASE_URL must be an https:// URL (cookies are Secure)")
-        if self.mail_url.startswith("file://"):
-            warnings.warn("CONVENE_MAIL_URL writes mail to files in production", stacklevel=2)
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlmodel import col
 
 from convene import migrate
 from convene.db import make_engine, unit_of_work
@@ -49,7 +50,9 @@ def _write_rows(url: str, writer: int, errors: list[str]) -> None:
                 session.execute(select(func.count()).select_from(Organisation)).scalar_one()
                 session.add(
                     Organisation(
-                        slug=f"w{writer}-r{row}", name=f"W{writer} R{row}", kind=OrganisationKind.company
+                        slug=f"w{writer}-r{row}",
+                        name=f"W{writer} R{row}",
+                        kind=OrganisationKind.company,
                     )
                 )
         except OperationalError as exc:
@@ -119,7 +122,7 @@ def test_unit_of_work_commits_on_success(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         make_organisation(session, slug="kept-in")
     with unit_of_work(engine, readonly=True) as session:
-        slugs = session.execute(select(Organisation.slug)).scalars().all()
+        slugs = session.execute(select(col(Organisation.slug))).scalars().all()
     assert slugs == ["kept-in"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from convene.accounts.passwords import check_password_rules, hash_password
 from convene.errors import Conflict, Invalid, NotFound
@@ -28,10 +28,10 @@ def create_user(
         raise Invalid("a member acts for one organisation: give --org", field="org")
     check_password_rules(password)
     lowered = email.lower()
-    if session.execute(select(User).where(func.lower(User.email) == lowered)).first():
+    if session.execute(select(User).where(func.lower(col(User.email)) == lowered)).first():
         raise Conflict(f"a user with email {email} already exists", code="user_exists")
     contact = session.execute(
-        select(Contact).where(func.lower(Contact.email) == lowered)
+        select(Contact).where(func.lower(col(Contact.email)) == lowered)
     ).scalar_one_or_none()
     org = None
     if org_slug:

@@ -20,6 +20,11 @@ from convene.models import (
     RelationshipType,
 )
 
+TAG_COLUMNS = (
+    col(OrganisationTag.organisation_id),
+    col(OrganisationTag.facet),
+    col(OrganisationTag.value),
+)
 CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
 
 
@@ -51,11 +56,12 @@ class TagSet:
 
 
 def get_by_slug(session: Session, slug: str) -> Organisation | None:
-    return session.exec(select(Organisation).where(Organisation.slug == slug)).scalar_one_or_none()  # type: ignore[call-overload,no-any-return]
+    statement = select(Organisation).where(col(Organisation.slug) == slug)
+    return session.execute(statement).scalar_one_or_none()
 
 
 def slug_to_id(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Organisation.slug, Organisation.id))
+    rows = session.execute(select(col(Organisation.slug), col(Organisation.id)))
     return dict(rows.all())
 
 
@@ -63,7 +69,9 @@ def slugs_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for part in chunks(sorted(set(ids))):
         rows = session.execute(
-            select(Organisation.id, Organisation.slug).where(col(Organisation.id).in_(part))
+            select(col(Organisation.id), col(Organisation.slug)).where(
+                col(Organisation.id).in_(part)
+            )
         )
         out.update(dict(rows.all()))
     return out
@@ -76,9 +84,9 @@ def active_clause(today: date) -> ColumnElement[bool]:
 def _has_tag(facet: Facet, value: str) -> ColumnElement[bool]:
     return exists().where(
         and_(
-            OrganisationTag.organisation_id == Organisation.id,
-            OrganisationTag.facet == facet.value,
-            OrganisationTag.value == value,
+            col(OrganisationTag.organisation_id) == col(Organisation.id),
+            col(OrganisationTag.facet) == facet.value,
+            col(OrganisationTag.value) == value,
         )
     )
 
@@ -98,10 +106,10 @@ def filter_clauses(flt: OrganisationFilter, today: date) -> list[ColumnElement[b
         clauses.append(
             exists().where(
                 and_(
-                    Relationship.source_id == Organisation.id,
-                    Relationship.target_id == group.id,
-                    group.slug == flt.group,
-                    Relationship.type == RelationshipType.member_of.value,
+                    col(Relationship.source_id) == col(Organisation.id),
+                    col(Relationship.target_id) == col(group.id),
+                    col(group.slug) == flt.group,
+                    col(Relationship.type) == RelationshipType.member_of.value,
                     active_clause(today),
                 )
             )
@@ -113,11 +121,11 @@ def filter_clauses(flt: OrganisationFilter, today: date) -> list[ColumnElement[b
                 *(
                     func.lower(column).like(pattern)
                     for column in (
-                        Organisation.name,
-                        Organisation.slug,
-                        Organisation.description,
-                        Organisation.offers,
-                        Organisation.seeks,
+                        col(Organisation.name),
+                        col(Organisation.slug),
+                        col(Organisation.description),
+                        col(Organisation.offers),
+                        col(Organisation.seeks),
                     )
                 )
             )
@@ -135,7 +143,7 @@ def list_organisations(
     rows = session.execute(
         select(Organisation)
         .where(*clauses)
-        .order_by(func.lower(Organisation.name), Organisation.slug)
+        .order_by(func.lower(col(Organisation.name)), col(Organisation.slug))
         .limit(limit)
         .offset(offset)
     ).scalars()
@@ -146,9 +154,17 @@ def tags_for(session: Session, ids: Iterable[int]) -> dict[int, TagSet]:
     out: dict[int, TagSet] = defaultdict(TagSet)
     for part in chunks(sorted(set(ids))):
         rows = session.execute(
-            select(OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value)
+            select(
+                col(OrganisationTag.organisation_id),
+                col(OrganisationTag.facet),
+                col(OrganisationTag.value),
+            )
             .where(col(OrganisationTag.organisation_id).in_(part))
-            .order_by(OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value)
+            .order_by(
+                col(OrganisationTag.organisation_id),
+                col(OrganisationTag.facet),
+                col(OrganisationTag.value),
+            )
         )
         for org_id, facet, value in rows:
             out[org_id].add(facet, value)
@@ -159,8 +175,14 @@ def all_tags(session: Session) -> dict[int, TagSet]:
     out: dict[int, TagSet] = defaultdict(TagSet)
     rows = session.execute(
         select(
-            OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value
-        ).order_by(OrganisationTag.organisation_id, OrganisationTag.facet, OrganisationTag.value)
+            col(OrganisationTag.organisation_id),
+            col(OrganisationTag.facet),
+            col(OrganisationTag.value),
+        ).order_by(
+            col(OrganisationTag.organisation_id),
+            col(OrganisationTag.facet),
+            col(OrganisationTag.value),
+        )
     )
     for org_id, facet, value in rows:
         out[org_id].add(facet, value)
@@ -171,15 +193,15 @@ def groups_for(session: Session, ids: Iterable[int], today: date) -> dict[int, l
     out: dict[int, list[Organisation]] = defaultdict(list)
     for part in chunks(sorted(set(ids))):
         rows = session.execute(
-            select(Relationship.source_id, Organisation)
-            .join(Organisation, col(Organisation.id) == Relationship.target_id)
+            select(col(Relationship.source_id), Organisation)
+            .join(Organisation, col(Organisation.id) == col(Relationship.target_id))
             .where(
                 col(Relationship.source_id).in_(part),
-                Relationship.type == RelationshipType.member_of.value,
+                col(Relationship.type) == RelationshipType.member_of.value,
                 col(Organisation.kind).in_([k.value for k in GROUP_KINDS]),
                 active_clause(today),
             )
-            .order_by(Organisation.name)
+            .order_by(col(Organisation.name))
         )
         for source_id, group in rows:
             out[source_id].append(group)
@@ -191,16 +213,16 @@ def relationships_of(
 ) -> tuple[list[tuple[Relationship, str, str]], int]:
     source = aliased(Organisation)
     target = aliased(Organisation)
-    where = or_(Relationship.source_id == org_id, Relationship.target_id == org_id)
+    where = or_(col(Relationship.source_id) == org_id, col(Relationship.target_id) == org_id)
     total = session.execute(
         select(func.count()).select_from(Relationship).where(where)
     ).scalar_one()
     rows = session.execute(
-        select(Relationship, source.slug, target.slug)
-        .join(source, source.id == Relationship.source_id)
-        .join(target, target.id == Relationship.target_id)
+        select(Relationship, col(source.slug), col(target.slug))
+        .join(source, col(source.id) == col(Relationship.source_id))
+        .join(target, col(target.id) == col(Relationship.target_id))
         .where(where)
-        .order_by(Relationship.type, source.slug, target.slug)
+        .order_by(col(Relationship.type), col(source.slug), col(target.slug))
         .limit(limit)
         .offset(offset)
     )

@@ -16,6 +16,11 @@ from convene.models import (
 from convene.organisations import repository as repo
 from convene.organisations.repository import OrganisationFilter
 
+PUBLIC_FIELDS = (
+    "slug", "name", "kind", "description", "offers", "seeks", "size_band", "website",
+    "open_to_introductions", "created_at", "updated_at",
+)  # fmt: skip
+
 
 def today() -> date:
     return date.today()
@@ -30,7 +35,7 @@ def _public(
         t = tags.get(org.id, repo.TagSet())
         out.append(
             OrganisationPublic(
-                **org.model_dump(exclude={"id"}),
+                **{f: getattr(org, f) for f in PUBLIC_FIELDS},
                 sectors=t.sectors,
                 countries=t.countries,
                 themes=t.themes,

@@ -313,7 +313,7 @@ def apply_organisations(
         )
         ids = dict(
             session.execute(
-                select(Organisation.slug, Organisation.id).where(
+                select(col(Organisation.slug), col(Organisation.id)).where(
                     col(Organisation.slug).in_([o.slug for o in part])
                 )
             ).all()
@@ -370,7 +370,7 @@ def _import_relationships(
 ) -> None:
     valid, row_errors = _validate_rows(rows, RelationshipCreate, name)
     errors.extend(row_errors)
-    kinds = dict(session.execute(select(Organisation.slug, Organisation.kind)).all())
+    kinds = dict(session.execute(select(col(Organisation.slug), col(Organisation.kind))).all())
     keyed: list[tuple[int, str]] = []
     for line, rel in valid:
         for column in ("source", "target"):
@@ -415,12 +415,12 @@ def apply_relationships(
         (s, t, ty): (id_, since, until)
         for id_, s, t, ty, since, until in session.execute(
             select(
-                Relationship.id,
-                Relationship.source_id,
-                Relationship.target_id,
-                Relationship.type,
-                Relationship.since,
-                Relationship.until,
+                col(Relationship.id),
+                col(Relationship.source_id),
+                col(Relationship.target_id),
+                col(Relationship.type),
+                col(Relationship.since),
+                col(Relationship.until),
             )
         )
     }
@@ -538,7 +538,9 @@ def apply_contacts(
 def export_rows(session: Session, kind: ImportKind) -> list[dict[str, Any]]:
     """Rows in the import format, sorted by key, so export → import → export is stable."""
     if kind is ImportKind.organisations:
-        orgs = session.execute(select(Organisation).order_by(Organisation.slug)).scalars().all()
+        orgs = (
+            session.execute(select(Organisation).order_by(col(Organisation.slug))).scalars().all()
+        )
         tags = orgs_repo.all_tags(session)
         out = []
         for org in orgs:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pycountry
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 import seed_data
 from convene.models import VocabularyTerm
@@ -63,7 +63,7 @@ def sync_vocabulary(session: Session, path: Path = VOCABULARY_FILE) -> int:
 
 def load_vocabulary(session: Session) -> Vocabulary:
     found: dict[str, dict[str, Term]] = {facet: {} for facet in FACETS.values()}
-    rows = session.execute(select(VocabularyTerm).order_by(VocabularyTerm.id)).scalars()
+    rows = session.execute(select(VocabularyTerm).order_by(col(VocabularyTerm.id))).scalars()
     for row in rows:
         found.setdefault(row.facet, {})[row.slug] = Term(row.slug, row.name_en, row.name_nl)
     return Vocabulary(found["sector"], found["theme"], found["size_band"])

@@ -241,7 +241,8 @@ class TestContacts:
         good = write(
             tmp_path,
             "contacts.csv",
-            CONTACT_HEADER + "acme-textiles,Anna de Vries,CSR manager,anna@example.org,,nl,weekly\n",
+            CONTACT_HEADER
+            + "acme-textiles,Anna de Vries,CSR manager,anna@example.org,,nl,weekly\n",
         )
         assert run(base, ImportKind.contacts, good).created == 1
         bad = write(
@@ -280,7 +281,11 @@ def test_export_then_import_into_empty_database_reproduces_the_data(
         + "acme-textiles,garment-covenant,member_of,2016-07-01,2021-06-30\n",
     )
     run(base, ImportKind.relationships, tmp_path / "rels.csv")
-    write(tmp_path, "c.csv", CONTACT_HEADER + "zeta-ngo,Ravi,Director,ravi@example.org,+91 1,en,never\n")
+    write(
+        tmp_path,
+        "c.csv",
+        CONTACT_HEADER + "zeta-ngo,Ravi,Director,ravi@example.org,+91 1,en,never\n",
+    )
     run(base, ImportKind.contacts, tmp_path / "c.csv")
     original = snapshot(base)
 
