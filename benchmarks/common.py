@@ -1,0 +1,66 @@
+"""Shared helpers for benchmark scripts: run a command, measure it, compare to a baseline."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_measured(args: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run ``args`` and return its wall time and the child's own peak RSS (from wait4)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # communicate() would reap the child and lose its rusage: read the pipes, then wait4
+    out = proc.stdout.read() if proc.stdout else ""
+    err = proc.stderr.read() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode, out, err)
+
+
+def own_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_baseline(path: Path | None) -> dict[str, Any]:
+    if path is None or not path.exists():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def print_table(results: dict[str, float], baseline: dict[str, Any]) -> None:
+    """Figures and, where a baseline run is given, the ratio now ÷ baseline side by side."""
+    width = max(len(k) for k in results)
+    header = f"{'figure':<{width}}  {'now':>12}"
+    if baseline:
+        header += f"  {'baseline':>12}  {'ratio':>7}"
+    print(header)
+    for key, value in results.items():
+        line = f"{key:<{width}}  {value:>12.2f}"
+        base = baseline.get(key)
+        if isinstance(base, int | float) and base:
+            line += f"  {base:>12.2f}  {value / base:>7.2f}"
+        print(line)
