@@ -158,6 +158,16 @@ def seed(
     for item in report.imports:
         typer.echo(item.summary())
     typer.echo("demo network loaded" if report.changed else "demo network already up to date")
+    if report.accounts:
+        typer.echo("demo accounts (passwords are shown only now):")
+        for email, role, org, password in report.accounts:
+            where = f" for {org}" if org else ""
+            typer.echo(f"  {role:<11} {email}{where}  password: {password}")
+    else:
+        typer.echo(
+            "demo accounts exist; `convene users reset-password EMAIL` gives one a new "
+            "password (e.g. coordinator@example.org)"
+        )
 
 
 @app.command("import")
@@ -253,6 +263,56 @@ def users_create(
         typer.echo(f"password: {password}")
 
 
+@users_app.command("token")
+@handle_errors
+def users_token(
+    email: Annotated[str, typer.Argument(help="The user's email")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for")],
+) -> None:
+    """Create a personal API token; prints only the token, once."""
+    from convene.accounts import repository
+    from convene.accounts.service import create_token
+    from convene.db import unit_of_work
+    from convene.errors import NotFound
+
+    with unit_of_work() as session:
+        user = repository.user_by_email(session, email)
+        if user is None or not user.is_active:
+            raise NotFound(f"no active user {email}")
+        created = create_token(session, user, name)
+    typer.echo(created.token)
+
+
+@users_app.command("reset-password")
+@handle_errors
+def users_reset_password(
+    email: Annotated[str, typer.Argument(help="The user's email")],
+) -> None:
+    """Give a user a new random password (printed once) and end its sessions."""
+    from convene.accounts.service import reset_password
+    from convene.db import unit_of_work
+
+    with unit_of_work() as session:
+        password = reset_password(session, email)
+    typer.echo(f"new password for {email}: {password}")
+
+
+introductions_app = typer.Typer(help="Introduction requests.", no_args_is_help=True)
+app.add_typer(introductions_app, name="introductions")
+
+
+@introductions_app.command("expire")
+@handle_errors
+def introductions_expire() -> None:
+    """Expire requests with no answer within CONVENE_INTRODUCTION_EXPIRY_DAYS (for cron)."""
+    from convene.db import unit_of_work
+    from convene.introductions.service import expire
+
+    with unit_of_work() as session:
+        count = expire(session)
+    typer.echo(f"expired {count} request(s)")
+
+
 # --------------------------------------------------------------------------- serve
 
 
@@ -291,3 +351,94 @@ def serve(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+# --------------------------------------------------------------------------- matching
+
+match_app = typer.Typer(help="Suggestions: compute and store.", no_args_is_help=True)
+app.add_typer(match_app, name="match")
+
+
+@match_app.command("refresh")
+@handle_errors
+def match_refresh(
+    stale: Annotated[
+        bool, typer.Option("--stale", help="Only organisations changed since the last run")
+    ] = False,
+) -> None:
+    """Compute the top 10 peer and stakeholder suggestions for every organisation and store
+    them (with --stale: only for organisations whose profile or relationships changed)."""
+    import time
+
+    from convene.db import unit_of_work
+    from convene.suggestions.service import refresh
+
+    started = time.perf_counter()
+    progress, update = _progress()
+    with progress, unit_of_work() as session:
+        report = refresh(session, stale_only=stale, progress=update)
+    seconds = time.perf_counter() - started
+    counts = ", ".join(f"{n} {kind}" for kind, n in report.suggestions.items()) or "nothing"
+    typer.echo(
+        f"refreshed {report.organisations} organisations: {counts} suggestions stored "
+        f"({report.model_version}, {seconds:.1f} s)"
+    )
+
+
+@app.command()
+@handle_errors
+def suggest(
+    org: Annotated[str, typer.Argument(help="Organisation slug")],
+    kind: Annotated[str, typer.Option("--kind", help="peer or stakeholder")] = "peer",
+    k: Annotated[int, typer.Option("-k", help="How many", min=1, max=100)] = 10,
+    lang: Annotated[str, typer.Option("--lang", help="en or nl")] = "en",
+) -> None:
+    """Print an organisation's stored suggestions with their reasons."""
+    from convene.db import unit_of_work
+    from convene.suggestions.service import list_suggestions
+
+    if lang not in ("en", "nl"):
+        fail("--lang must be en or nl", 2)
+    with unit_of_work(readonly=True) as session:
+        items, total = list_suggestions(session, None, org, kind, limit=k, language=lang)
+    if not items:
+        typer.echo(f"no stored {kind} suggestions for {org}; run `convene match refresh`")
+        return
+    for item in items:
+        typer.echo(
+            f"{item.rank:>2}. {item.name} ({item.candidate}, {item.candidate_kind.value}) "
+            f"score {item.score:.3f}"
+        )
+        for reason in item.reasons:
+            typer.echo(f"      - {reason.text}")
+    typer.echo(f"({len(items)} of {total}, model {items[0].model_version})")
+
+
+@app.command()
+@handle_errors
+def evaluate(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="Directory with organisations.csv and relationships.csv", file_okay=False
+        ),
+    ] = None,
+    edges: Annotated[
+        str, typer.Option("--edges", help="Link types to hide")
+    ] = "partner,introduced",
+    holdout: Annotated[float, typer.Option("--holdout", min=0.01, max=0.9)] = 0.2,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Hide a share of known links and measure how well each method finds them again."""
+    import json
+
+    from convene.suggestions.evaluation import evaluate_network, format_table
+
+    edge_types = tuple(t.strip() for t in edges.split(",") if t.strip())
+    result = evaluate_network(data, edge_types=edge_types, holdout=holdout, seed=seed, k=k)
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        typer.echo(format_table(result))

@@ -9,8 +9,9 @@ a plain deferred ``BEGIN`` so readers never queue behind writers.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +23,9 @@ from sqlmodel import Session, create_engine
 from convene.settings import get_settings
 
 READONLY = "convene_readonly"
+AFTER_COMMIT = "convene_after_commit"
+
+log = logging.getLogger("convene")
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -82,6 +86,24 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once the unit of work has committed (never if it rolls back).
+
+    Used for side effects that must not happen for a change that did not stick, such as
+    mail: a request that fails after queueing a mail sends nothing.
+    """
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
+def _run_after_commit(session: Session) -> None:
+    actions: list[Callable[[], None]] = session.info.pop(AFTER_COMMIT, [])
+    for action in actions:
+        try:
+            action()
+        except Exception:  # a failed side effect must not undo a committed change
+            log.exception("after-commit action failed")
+
+
 @contextmanager
 def unit_of_work(engine: Engine | None = None, *, readonly: bool = False) -> Iterator[Session]:
     """Yield a session; commit when the block succeeds, roll back when it raises.
@@ -96,8 +118,10 @@ def unit_of_work(engine: Engine | None = None, *, readonly: bool = False) -> Ite
             yield session
             if not readonly:
                 session.commit()
+                _run_after_commit(session)
             # a read-only unit ends when the session closes, which releases the
             # transaction without expiring what was loaded
         except BaseException:
+            session.info.pop(AFTER_COMMIT, None)
             session.rollback()
             raise

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
+from convene.accounts import service as accounts
 from convene.db import unit_of_work
+from convene.errors import Forbidden, Unauthorized
+from convene.permissions import Actor
+
+SESSION_COOKIE = "convene_session"
+CSRF_COOKIE = "convene_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -25,13 +34,60 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    """The signed-in user (session cookie) or the bearer of an API token, if any."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization", "")
+    user = None
+    if header.lower().startswith("bearer "):
+        user = accounts.user_for_token(session, header[7:].strip())
+        if user is None:
+            raise Unauthorized("the API token is not valid or was revoked", code="bad_token")
+    else:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if raw:
+            found = accounts.user_for_session(session, raw)
+            if found is not None:
+                user, user_session = found
+                request.state.session_id = user_session.id
+                if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
+                    # a browser calling the API with its cookie must prove it is our page
+                    sent = request.headers.get(CSRF_HEADER, "")
+                    expected = request.cookies.get(CSRF_COOKIE, "")
+                    if not expected or not hmac.compare_digest(sent, expected):
+                        raise Forbidden("missing or wrong X-CSRF-Token header", code="csrf")
+    if user is None:
+        return None
+    actor = accounts.actor_for(session, user)
+    request.state.actor = actor
+    return actor
+
+
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+def current_actor(actor: OptionalActor) -> Actor:
+    if actor is None:
+        raise Unauthorized("sign in or send an API token (Authorization: Bearer ...)")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
 class Page:
     """``limit`` (default 20, at most 100) and ``offset`` for every list."""
 
     def __init__(
         self,
         limit: Annotated[int, Query(ge=1, le=100, description="At most 100 items")] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ):
         self.limit = limit
         self.offset = offset

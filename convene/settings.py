@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     mail_from: str = "Convene <convene@example.org>"
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    session_days: int = Field(default=14, ge=1, le=365)
+    decline_cooldown_days: int = Field(default=180, ge=0)
+    introduction_expiry_days: int = Field(default=30, ge=1)
+    invitation_days: int = Field(default=7, ge=1)
+    password_reset_minutes: int = Field(default=60, ge=5)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=20, ge=1)
+    login_throttle_minutes: int = Field(default=15, ge=1)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -14,8 +14,10 @@ from convene.models import (
     OrganisationTag,
     Relationship,
     RelationshipType,
+    Role,
+    User,
 )
-from convene.transfer.service import canonical_pair
+from convene.models.common import canonical_pair
 from convene.vocabulary.service import sync_vocabulary
 
 _counter = itertools.count(1)
@@ -102,3 +104,38 @@ def make_contact(
     session.add(contact)
     session.flush()
     return contact
+
+
+def make_user(
+    session: Session,
+    *,
+    role: str = "member",
+    organisation: Organisation | None = None,
+    email: str | None = None,
+    password: str = "a-long-test-password",
+) -> User:
+    """A user (with a contact at ``organisation`` for members)."""
+    from convene.accounts.passwords import hash_password
+
+    contact = None
+    if organisation is not None:
+        contact = make_contact(session, organisation=organisation, email=email)
+    user = User(
+        email=contact.email if contact else (email or f"user{next(_counter)}@example.org"),
+        role=Role(role),
+        password_hash=hash_password(password),
+        contact_id=contact.id if contact else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_token(session: Session, user: User, name: str = "tests") -> str:
+    from convene.accounts.service import create_token
+
+    return create_token(session, user, name).token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

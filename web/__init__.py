@@ -1,8 +1,11 @@
 """Server-rendered pages: thin routes over the service layer, Jinja2 templates."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from web import pages
+from convene.deps import optional_actor
+from web import auth, pages
 
-router = APIRouter(include_in_schema=False)
+# every page knows who is signed in (for the header), without requiring it
+router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_actor)])
+router.include_router(auth.router)
 router.include_router(pages.router)

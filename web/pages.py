@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from convene.deps import SessionDep
 from convene.organisations import service
 from convene.organisations.repository import OrganisationFilter
-from web.templating import templates
+from web.rendering import render
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -28,7 +28,7 @@ def home(
         session, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     pages = max(1, -(-total // PAGE_SIZE))
-    return templates.TemplateResponse(
+    return render(
         request,
         "index.html",
         {"organisations": items, "total": total, "q": q or "", "page": page, "pages": pages},
@@ -39,7 +39,7 @@ def home(
 def organisation(request: Request, session: SessionDep, slug: str) -> HTMLResponse:
     org = service.get_public(session, slug)
     relationships, total = service.list_relationships(session, slug, limit=100)
-    return templates.TemplateResponse(
+    return render(
         request,
         "organisation.html",
         {"org": org, "relationships": relationships, "relationship_total": total},

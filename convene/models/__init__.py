@@ -1,6 +1,20 @@
 """Domain models. Importing this package registers every table on ``SQLModel.metadata``."""
 
-from convene.models.accounts import User
+from convene.models.accounts import (
+    Accepted,
+    ApiToken,
+    InvitationCreate,
+    LoginFailure,
+    OneTimeToken,
+    PasswordResetRequest,
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+    User,
+    UserPublic,
+    UserSession,
+    UserUpdate,
+)
 from convene.models.common import (
     GROUP_KINDS,
     STAKEHOLDER_KINDS,
@@ -14,6 +28,16 @@ from convene.models.common import (
     SizeBand,
 )
 from convene.models.contacts import Contact, ContactCreate, ContactPublic
+from convene.models.introductions import (
+    OPEN_STATES,
+    AuditEvent,
+    AuditEventPublic,
+    IntroductionCreate,
+    IntroductionPublic,
+    IntroductionRequest,
+    IntroductionState,
+    TransitionNote,
+)
 from convene.models.organisations import (
     GroupRef,
     Organisation,
@@ -23,9 +47,38 @@ from convene.models.organisations import (
     OrganisationUpdate,
 )
 from convene.models.relationships import Relationship, RelationshipCreate, RelationshipPublic
+from convene.models.suggestions import (
+    Dismissal,
+    DismissalPublic,
+    ReasonPublic,
+    StaleOrganisation,
+    Suggestion,
+    SuggestionKind,
+    SuggestionPublic,
+)
 from convene.models.vocabulary import TermPublic, VocabularyPublic, VocabularyTerm
 
 __all__ = [
+    "OPEN_STATES",
+    "Accepted",
+    "ApiToken",
+    "AuditEvent",
+    "AuditEventPublic",
+    "IntroductionCreate",
+    "IntroductionPublic",
+    "IntroductionRequest",
+    "IntroductionState",
+    "InvitationCreate",
+    "LoginFailure",
+    "OneTimeToken",
+    "PasswordResetRequest",
+    "TokenCreate",
+    "TokenCreated",
+    "TokenPublic",
+    "TransitionNote",
+    "UserPublic",
+    "UserSession",
+    "UserUpdate",
     "GROUP_KINDS",
     "STAKEHOLDER_KINDS",
     "SYMMETRIC_TYPES",
@@ -33,6 +86,8 @@ __all__ = [
     "ContactCreate",
     "ContactPublic",
     "DigestPreference",
+    "Dismissal",
+    "DismissalPublic",
     "Facet",
     "GroupRef",
     "Language",
@@ -45,9 +100,14 @@ __all__ = [
     "Relationship",
     "RelationshipCreate",
     "RelationshipPublic",
+    "ReasonPublic",
     "RelationshipType",
     "Role",
     "SizeBand",
+    "StaleOrganisation",
+    "Suggestion",
+    "SuggestionKind",
+    "SuggestionPublic",
     "TermPublic",
     "User",
     "VocabularyPublic",

@@ -51,6 +51,13 @@ SYMMETRIC_TYPES = frozenset(
 )
 
 
+def canonical_pair(source: str, target: str, rel_type: str) -> tuple[str, str]:
+    """Symmetric types are stored once, alphabetically first slug as source."""
+    if rel_type in SYMMETRIC_TYPES and target < source:
+        return target, source
+    return source, target
+
+
 class SizeBand(StrEnum):
     micro = "micro"
     small = "small"

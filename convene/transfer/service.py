@@ -24,7 +24,6 @@ from sqlmodel import Session, col
 from convene.errors import ConveneError
 from convene.models import (
     GROUP_KINDS,
-    SYMMETRIC_TYPES,
     Contact,
     ContactCreate,
     Facet,
@@ -35,8 +34,9 @@ from convene.models import (
     RelationshipCreate,
     RelationshipType,
 )
-from convene.models.common import utcnow
+from convene.models.common import canonical_pair, utcnow
 from convene.organisations import repository as orgs_repo
+from convene.suggestions.repository import mark_stale
 from convene.transfer.reading import FILE, RawRow, RowError, read_file
 from convene.vocabulary.service import load_vocabulary
 
@@ -159,7 +159,7 @@ def _validation_errors(exc: ValidationError, name: str, line: int) -> list[RowEr
 M = TypeVar("M", bound=BaseModel)
 
 
-def _validate_rows(
+def validate_file_rows(
     rows: list[RawRow], model: type[M], name: str
 ) -> tuple[list[tuple[int, M]], list[RowError]]:
     valid: list[tuple[int, M]] = []
@@ -243,7 +243,7 @@ def _import_organisations(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
-    valid, row_errors = _validate_rows(rows, OrganisationCreate, name)
+    valid, row_errors = validate_file_rows(rows, OrganisationCreate, name)
     errors.extend(row_errors)
     vocabulary = load_vocabulary(session)
     for line, org in valid:
@@ -347,17 +347,13 @@ def apply_organisations(
             session.execute(insert(OrganisationTag), tag_rows)
         if progress:
             progress("organisations", total, total)
+    changed_slugs = [o.slug for o in creates] + [org.slug for _, org, _ in updates]
+    ids = orgs_repo.slug_to_id(session)
+    mark_stale(session, [ids[slug] for slug in changed_slugs])
     session.expire_all()
 
 
 # --------------------------------------------------------------------------- relationships
-
-
-def canonical_pair(source: str, target: str, rel_type: str) -> tuple[str, str]:
-    """Symmetric types are stored once, alphabetically first slug as source."""
-    if rel_type in SYMMETRIC_TYPES and target < source:
-        return target, source
-    return source, target
 
 
 def _import_relationships(
@@ -368,7 +364,7 @@ def _import_relationships(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
-    valid, row_errors = _validate_rows(rows, RelationshipCreate, name)
+    valid, row_errors = validate_file_rows(rows, RelationshipCreate, name)
     errors.extend(row_errors)
     kinds = dict(session.execute(select(col(Organisation.slug), col(Organisation.kind))).all())
     keyed: list[tuple[int, str]] = []
@@ -465,6 +461,11 @@ def apply_relationships(
         session.execute(update(Relationship), updates)
         if progress:
             progress("relationships", total, total)
+    touched_ids = {r["source_id"] for r in creates} | {r["target_id"] for r in creates}
+    by_id = {id_: key for key, (id_, _, _) in existing.items()}
+    for row in updates:
+        touched_ids.update(by_id[row["id"]][:2])
+    mark_stale(session, touched_ids)
     session.expire_all()
 
 
@@ -479,7 +480,7 @@ def _import_contacts(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
-    valid, row_errors = _validate_rows(rows, ContactCreate, name)
+    valid, row_errors = validate_file_rows(rows, ContactCreate, name)
     errors.extend(row_errors)
     ids = orgs_repo.slug_to_id(session)
     for line, contact in valid:

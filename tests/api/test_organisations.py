@@ -11,7 +11,14 @@ from sqlalchemy.engine import Engine
 
 from convene.asgi import create_app
 from convene.db import unit_of_work
-from tests.factories import make_organisation, make_relationship, make_vocabulary
+from tests.factories import (
+    bearer,
+    make_organisation,
+    make_relationship,
+    make_token,
+    make_user,
+    make_vocabulary,
+)
 
 
 @pytest.fixture
@@ -41,7 +48,8 @@ def client(engine: Engine) -> Iterator[TestClient]:
             countries=("IN",),
             themes=("child-labour", "forced-labour"),
         )
-        make_organisation(session, slug="acme-bank", name="Acme Bank", sectors=("banking",))
+        bank = make_organisation(session, slug="acme-bank", name="Acme Bank", sectors=("banking",))
+        token = make_token(session, make_user(session, organisation=bank))
         make_relationship(session, source=stone, target=covenant, type="member_of")
         make_relationship(
             session,
@@ -51,7 +59,7 @@ def client(engine: Engine) -> Iterator[TestClient]:
             since=date(2016, 1, 1),
             until=date(2020, 1, 1),
         )
-    with TestClient(create_app()) as test_client:
+    with TestClient(create_app(), headers=bearer(token)) as test_client:
         yield test_client
 
 
@@ -151,6 +159,15 @@ def test_vocabulary(client: TestClient) -> None:
     assert "covenant" in body["kinds"]
 
 
+def test_api_needs_a_user_or_token(client: TestClient) -> None:
+    anonymous = client.get("/api/v1/organisations", headers={"Authorization": ""})
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["code"] == "unauthorized"
+    bad = client.get("/api/v1/organisations", headers=bearer("cvn_not-a-real-token"))
+    assert bad.status_code == 401
+    assert bad.json()["error"]["code"] == "bad_token"
+
+
 def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -161,7 +178,11 @@ def test_every_api_route_declares_a_response_model(client: TestClient) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            content = operation["responses"]["200"].get("content", {})
+            success = [code for code in operation["responses"] if code.startswith("2")]
+            assert len(success) == 1, f"{method.upper()} {path}"
+            if success[0] == "204":
+                continue
+            content = operation["responses"][success[0]].get("content", {})
             assert "application/json" in content, f"{method.upper()} {path}"
             assert content["application/json"]["schema"], f"{method.upper()} {path}"
 
@@ -169,11 +190,11 @@ def test_every_api_route_declares_a_response_model(client: TestClient) -> None:
 def test_home_page_lists_organisations(client: TestClient) -> None:
     from bs4 import BeautifulSoup
 
-    page = BeautifulSoup(client.get("/?q=stone").text, "html.parser")
+    page = BeautifulSoup(client.get("/?q=stone", headers={"Authorization": ""}).text, "html.parser")
     assert [a.text for a in page.select("ul.cards h2 a")] == [
         "Bremer Stone",
         "Natural Stone Covenant",
     ]
-    missing = client.get("/organisations/nope")
+    missing = client.get("/organisations/nope", headers={"Authorization": ""})
     assert missing.status_code == 404
     assert "Not found" in BeautifulSoup(missing.text, "html.parser").h1.text  # type: ignore[union-attr]

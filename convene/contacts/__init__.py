@@ -1,0 +1,1 @@
+"""Contacts: people at organisations, whose details are personal data."""

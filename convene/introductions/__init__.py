@@ -1,0 +1,1 @@
+"""Introduction requests: double opt-in with coordinator approval, and their audit trail."""

@@ -1,0 +1,117 @@
+"""Every query about stored suggestions, dismissals and stale organisations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from convene.models import Dismissal, Organisation, StaleOrganisation, Suggestion
+from convene.models.common import utcnow
+from convene.organisations.repository import chunks
+
+
+def list_for(
+    session: Session, org_id: int, kind: str, *, limit: int, offset: int
+) -> tuple[list[tuple[Suggestion, Organisation]], int]:
+    candidate = aliased(Organisation)
+    where = (
+        col(Suggestion.organisation_id) == org_id,
+        col(Suggestion.kind) == kind,
+        col(candidate.open_to_introductions).is_(True),
+    )
+    base = select(Suggestion, candidate).join(
+        candidate, col(candidate.id) == col(Suggestion.candidate_id)
+    )
+    total = session.execute(
+        select(func.count())
+        .select_from(Suggestion)
+        .join(candidate, col(candidate.id) == col(Suggestion.candidate_id))
+        .where(*where)
+    ).scalar_one()
+    rows = session.execute(
+        base.where(*where).order_by(col(Suggestion.rank)).limit(limit).offset(offset)
+    )
+    return [(s, c) for s, c in rows], int(total)
+
+
+def delete_for(session: Session, org_ids: Iterable[int] | None) -> None:
+    if org_ids is None:
+        session.execute(delete(Suggestion))
+        return
+    for part in chunks(sorted(set(org_ids))):
+        session.execute(delete(Suggestion).where(col(Suggestion.organisation_id).in_(part)))
+
+
+def insert_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(Suggestion), rows)
+
+
+def delete_pair(session: Session, org_id: int, candidate_id: int) -> None:
+    session.execute(
+        delete(Suggestion).where(
+            col(Suggestion.organisation_id) == org_id,
+            col(Suggestion.candidate_id) == candidate_id,
+        )
+    )
+
+
+def get_dismissal(session: Session, org_id: int, candidate_id: int) -> Dismissal | None:
+    return session.execute(
+        select(Dismissal).where(
+            col(Dismissal.organisation_id) == org_id,
+            col(Dismissal.candidate_id) == candidate_id,
+        )
+    ).scalar_one_or_none()
+
+
+def mark_stale(session: Session, org_ids: Iterable[int]) -> None:
+    ids = sorted(set(org_ids))
+    if not ids:
+        return
+    already: set[int] = set()
+    for part in chunks(ids):
+        already.update(
+            session.execute(
+                select(col(StaleOrganisation.organisation_id)).where(
+                    col(StaleOrganisation.organisation_id).in_(part)
+                )
+            ).scalars()
+        )
+    now = utcnow()
+    fresh = [{"organisation_id": i, "marked_at": now} for i in ids if i not in already]
+    if fresh:
+        session.execute(insert(StaleOrganisation), fresh)
+
+
+def stale_ids(session: Session) -> list[int]:
+    return list(session.execute(select(col(StaleOrganisation.organisation_id))).scalars())
+
+
+def clear_stale(session: Session, org_ids: Iterable[int] | None) -> None:
+    if org_ids is None:
+        session.execute(delete(StaleOrganisation))
+        return
+    for part in chunks(sorted(set(org_ids))):
+        session.execute(
+            delete(StaleOrganisation).where(col(StaleOrganisation.organisation_id).in_(part))
+        )
+
+
+def names_for(session: Session, slugs: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in chunks(sorted(set(slugs))):
+        out.update(
+            dict(
+                session.execute(
+                    select(col(Organisation.slug), col(Organisation.name)).where(
+                        col(Organisation.slug).in_(part)
+                    )
+                )
+            )
+        )
+    return out

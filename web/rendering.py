@@ -1,0 +1,76 @@
+"""Rendering pages: the CSRF token every form carries, and the site's cookies."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from convene.deps import CSRF_COOKIE, SESSION_COOKIE
+from convene.errors import Forbidden
+from convene.settings import get_settings
+from web.templating import templates
+
+
+def csrf_token(request: Request) -> str:
+    """The double-submit token: a random value in a cookie that every form echoes back."""
+    token: str | None = getattr(request.state, "csrf_token", None)
+    if token is None:
+        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        request.state.csrf_token = token
+    return token
+
+
+def verify_csrf(request: Request, sent: str | None) -> None:
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise Forbidden(
+            "This form has expired or did not come from this site. Go back, reload and try again.",
+            code="csrf",
+        )
+
+
+def _cookie_args() -> dict[str, Any]:
+    return {"httponly": True, "samesite": "lax", "secure": get_settings().secure_cookies}
+
+
+def with_cookies(request: Request, response: Response) -> Response:
+    token = getattr(request.state, "csrf_token", None)
+    if token and request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, **_cookie_args())
+    return response
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    private: bool = True,
+) -> HTMLResponse:
+    ctx = {"csrf_token": csrf_token(request), "actor": getattr(request.state, "actor", None)}
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+    with_cookies(request, response)
+    return response
+
+
+def redirect(request: Request, url: str) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    with_cookies(request, response)
+    return response
+
+
+def set_session_cookie(response: Response, raw: str) -> None:
+    days = get_settings().session_days
+    response.set_cookie(SESSION_COOKIE, raw, max_age=days * 86400, **_cookie_args())
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, **_cookie_args())
