@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import ERRORS, ListOf
 from convene.accounts import repository as accounts_repo
@@ -28,6 +29,28 @@ def me(session: SessionDep, actor: CurrentActor) -> UserPublic:
     user = accounts_repo.user_by_id(session, actor.user_id)
     assert user is not None
     return service.user_public(session, user)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000)
+
+
+@router.post("/me/password", response_model=Accepted, responses=ERRORS)
+def change_password(
+    request: Request, session: SessionDep, actor: CurrentActor, body: PasswordChange
+) -> Accepted:
+    """Change one's own password; every other session of the user ends."""
+    service.change_password(
+        session,
+        actor,
+        body.current_password,
+        body.new_password,
+        session_id=getattr(request.state, "session_id", None),
+    )
+    return Accepted(status="changed", message="password changed; other sessions ended")
 
 
 @router.get("/tokens", response_model=ListOf[TokenPublic], responses=ERRORS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date
 
@@ -112,14 +113,16 @@ def make_user(
     role: str = "member",
     organisation: Organisation | None = None,
     email: str | None = None,
+    name: str = "Anna de Vries",
+    contact_role: str = "CSR manager",
     password: str = "a-long-test-password",
 ) -> User:
     """A user (with a contact at ``organisation`` for members)."""
-    from convene.accounts.passwords import hash_password
-
     contact = None
     if organisation is not None:
-        contact = make_contact(session, organisation=organisation, email=email)
+        contact = make_contact(
+            session, organisation=organisation, email=email, name=name, role=contact_role
+        )
     user = User(
         email=contact.email if contact else (email or f"user{next(_counter)}@example.org"),
         role=Role(role),
@@ -129,6 +132,14 @@ def make_user(
     session.add(user)
     session.flush()
     return user
+
+
+@functools.lru_cache
+def hash_password(password: str) -> str:
+    """argon2id is slow on purpose; hash each test password once per run."""
+    from convene.accounts.passwords import hash_password as real_hash
+
+    return real_hash(password)
 
 
 def make_token(session: Session, user: User, name: str = "tests") -> str:

@@ -386,6 +386,7 @@ def _mail_later(
     from convene.mail import Mail, send_mail
 
     session.flush()
+    session.expire_all()  # the conditional UPDATE bypassed the identity map
     mails = build(session, request_id, org_id)
 
     def send() -> None:
