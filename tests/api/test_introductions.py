@@ -48,11 +48,8 @@ class World:
 
     def act(self, request_id: int, action: str, who: str, note: str | None = None) -> int:
         body = {"note": note} if note is not None else None
-        return (
-            self.as_(who)
-            .post(f"/api/v1/introductions/{request_id}/{action}", json=body)
-            .status_code
-        )
+        url = f"/api/v1/introductions/{request_id}/{action}"
+        return int(self.as_(who).post(url, json=body).status_code)
 
 
 @pytest.fixture
