@@ -12,6 +12,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from convene.digests.cli import digest_app
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
@@ -25,6 +27,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(digest_app, name="digest")
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -22,6 +22,7 @@ class Actor:
     org_id: int | None
     org_slug: str | None = None
     name: str | None = None
+    language: str | None = None
 
     @property
     def is_coordinator(self) -> bool:

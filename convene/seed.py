@@ -20,6 +20,8 @@ from convene.vocabulary.service import sync_vocabulary
 DEMO_DIR = Path(str(resources.files(seed_data) / "demo"))
 
 
+# network staff are contacts of the SER network, so they get the coordinators' digest
+DEMO_STAFF_ORG = "ser-imvo-network"
 DEMO_STAFF = (
     ("coordinator@example.org", Role.coordinator, "Coordinator (demo)"),
     ("admin@example.org", Role.admin, "Admin (demo)"),
@@ -87,7 +89,10 @@ def seed_demo_accounts(session: Session) -> list[tuple[str, str, str | None, str
     for email, role, name in DEMO_STAFF:
         if accounts_repo.user_by_email(session, email) is None:
             password = secrets.token_urlsafe(12)
-            create_user(session, email=email, role=role, password=password, name=name)
+            staff_org = DEMO_STAFF_ORG if orgs_repo.get_by_slug(session, DEMO_STAFF_ORG) else None
+            create_user(
+                session, email=email, role=role, password=password, name=name, org_slug=staff_org
+            )
             made.append((email, role.value, None, password))
     for slug in _demo_member_orgs(session):
         org = orgs_repo.get_by_slug(session, slug)

@@ -3,9 +3,10 @@
 from fastapi import APIRouter, Depends
 
 from convene.deps import optional_actor
-from web import auth, pages
+from web import auth, digests, pages
 
 # every page knows who is signed in (for the header), without requiring it
 router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_actor)])
 router.include_router(auth.router)
+router.include_router(digests.router)
 router.include_router(pages.router)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from convene import i18n
 from convene.deps import CSRF_COOKIE, SESSION_COOKIE
 from convene.errors import Forbidden
 from convene.settings import get_settings
@@ -44,6 +45,20 @@ def with_cookies(request: Request, response: Response) -> Response:
     return response
 
 
+LANGUAGE_COOKIE = "convene_lang"
+
+
+def request_language(request: Request) -> str:
+    """The user's saved choice, else the language cookie, else Accept-Language, else English."""
+    actor = getattr(request.state, "actor", None)
+    if actor is not None and actor.language in i18n.LANGUAGES:
+        return str(actor.language)
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in i18n.LANGUAGES:
+        return str(cookie)
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
 def render(
     request: Request,
     template: str,
@@ -52,7 +67,13 @@ def render(
     status_code: int = 200,
     private: bool = True,
 ) -> HTMLResponse:
-    ctx = {"csrf_token": csrf_token(request), "actor": getattr(request.state, "actor", None)}
+    language = request_language(request)
+    i18n.current_language.set(language)
+    ctx = {
+        "csrf_token": csrf_token(request),
+        "actor": getattr(request.state, "actor", None),
+        "language": language,
+    }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
     if private:

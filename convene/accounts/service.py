@@ -130,6 +130,7 @@ def actor_for(session: Session, user: User) -> Actor:
         org_id=org_id if user.role == Role.member else org_id,
         org_slug=org_slug,
         name=name,
+        language=str(user.language) if user.language else None,
     )
 
 

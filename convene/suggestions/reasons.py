@@ -5,34 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from convene.i18n import N_, gettext
 from convene.vocabulary.service import Vocabulary, countries
 
-TEMPLATES: dict[str, dict[str, str]] = {
-    "shared_group": {"en": "Both in the {group}", "nl": "Beide in {group}"},
-    "common_partner": {
-        "en": "Both work with {organisation}",
-        "nl": "Werken allebei met {organisation}",
-    },
-    "shared_sector": {"en": "Both in {sector}", "nl": "Beide actief in {sector}"},
-    "shared_country": {"en": "Both active in {country}", "nl": "Beide actief in {country}"},
-    "shared_theme": {"en": "Both work on {theme}", "nl": "Werken allebei aan {theme}"},
-    "theme_in_country": {
-        "en": "Works on {theme} in {country}, where you operate or source",
-        "nl": "Werkt aan {theme} in {country}, waar u actief bent of inkoopt",
-    },
-    "seeks_offers:offers": {
-        "en": "Offers what you seek: {terms}",
-        "nl": "Biedt wat u zoekt: {terms}",
-    },
-    "seeks_offers:seeks": {
-        "en": "Seeks what you offer: {terms}",
-        "nl": "Zoekt wat u biedt: {terms}",
-    },
-    "shared_terms": {"en": "Both profiles mention {terms}", "nl": "Beide profielen noemen {terms}"},
-    "cross_network": {
-        "en": "Meet across networks: a member of {network}",
-        "nl": "Over netwerken heen: lid van {network}",
-    },
+TEMPLATES: dict[str, str] = {
+    "shared_group": N_("Both in the {group}"),
+    "common_partner": N_("Both work with {organisation}"),
+    "shared_sector": N_("Both in {sector}"),
+    "shared_country": N_("Both active in {country}"),
+    "shared_theme": N_("Both work on {theme}"),
+    "theme_in_country": N_("Works on {theme} in {country}, where you operate or source"),
+    "seeks_offers:offers": N_("Offers what you seek: {terms}"),
+    "seeks_offers:seeks": N_("Seeks what you offer: {terms}"),
+    "shared_terms": N_("Both profiles mention {terms}"),
+    "cross_network": N_("Meet across networks: a member of {network}"),
 }
 
 
@@ -62,8 +48,8 @@ class Names:
 def render(code: str, params: Mapping[str, str], names: Names) -> str:
     """One reason as a sentence; unknown codes fall back to the code and its parameters."""
     key = f"{code}:{params.get('direction', 'offers')}" if code == "seeks_offers" else code
-    template = TEMPLATES.get(key, {}).get(names.language) or TEMPLATES.get(key, {}).get("en")
-    if template is None:
+    msgid = TEMPLATES.get(key)
+    if msgid is None:
         return f"{code}: " + ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
     values = {
         "group": names.organisation(params.get("group", "")),
@@ -74,4 +60,4 @@ def render(code: str, params: Mapping[str, str], names: Names) -> str:
         "theme": names.theme(params.get("theme", "")),
         "terms": params.get("terms", ""),
     }
-    return template.format(**values)
+    return gettext(msgid, names.language).format(**values)

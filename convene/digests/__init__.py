@@ -1,0 +1,1 @@
+"""Weekly email digests: exactly once per contact per ISO week."""
