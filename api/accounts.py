@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.schemas import ERRORS, ListOf
 from convene.accounts import repository as accounts_repo
 from convene.accounts import service
-from convene.deps import CurrentActor, PageDep, SessionDep
+from convene.deps import CurrentActor, Id, PageDep, SessionDep
 from convene.introductions.service import audit_log
 from convene.models import (
     Accepted,
@@ -70,7 +70,7 @@ def create_token(session: SessionDep, actor: CurrentActor, body: TokenCreate) ->
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic, responses=ERRORS)
-def revoke_token(session: SessionDep, actor: CurrentActor, token_id: int) -> TokenPublic:
+def revoke_token(session: SessionDep, actor: CurrentActor, token_id: Id) -> TokenPublic:
     return service.revoke_token(session, actor, token_id)
 
 
@@ -82,7 +82,7 @@ def list_users(session: SessionDep, actor: CurrentActor, page: PageDep) -> ListO
 
 @router.patch("/users/{user_id}", response_model=UserPublic, responses=ERRORS)
 def update_user(
-    session: SessionDep, actor: CurrentActor, user_id: int, body: UserUpdate
+    session: SessionDep, actor: CurrentActor, user_id: Id, body: UserUpdate
 ) -> UserPublic:
     """Admins change a role or deactivate a user (which ends its sessions and tokens)."""
     return service.update_user(session, actor, user_id, role=body.role, is_active=body.is_active)

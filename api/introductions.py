@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query
 
 from api.schemas import ERRORS, ListOf
-from convene.deps import CurrentActor, PageDep, SessionDep
+from convene.deps import CurrentActor, Id, PageDep, SessionDep
 from convene.introductions import service
 from convene.models import (
     AuditEventPublic,
@@ -66,14 +66,14 @@ def list_introductions(
 
 @router.get("/{request_id}", response_model=IntroductionPublic, responses=ERRORS)
 def get_introduction(
-    session: SessionDep, actor: CurrentActor, request_id: int
+    session: SessionDep, actor: CurrentActor, request_id: Id
 ) -> IntroductionPublic:
     return service.to_public(session, [service.get(session, actor, request_id)])[0]
 
 
 @router.get("/{request_id}/events", response_model=ListOf[AuditEventPublic], responses=ERRORS)
 def list_events(
-    session: SessionDep, actor: CurrentActor, page: PageDep, request_id: int
+    session: SessionDep, actor: CurrentActor, page: PageDep, request_id: Id
 ) -> ListOf[AuditEventPublic]:
     items = service.events(session, actor, request_id)
     return ListOf[AuditEventPublic](
@@ -89,7 +89,7 @@ def list_events(
 def transition(
     session: SessionDep,
     actor: CurrentActor,
-    request_id: int,
+    request_id: Id,
     action: Action,
     body: Annotated[TransitionNote | None, Body()] = None,
 ) -> IntroductionPublic:

@@ -14,7 +14,6 @@ from convene.models import (
     OrganisationKind,
     OrganisationPublic,
     OrganisationUpdate,
-    RelationshipPublic,
 )
 from convene.organisations import service
 from convene.organisations.repository import OrganisationFilter
@@ -63,10 +62,10 @@ def update_organisation(
     return service.update_organisation(session, actor, slug, body)
 
 
-@router.get("/{slug}/relationships", response_model=ListOf[RelationshipPublic], responses=ERRORS)
-def list_relationships(session: SessionDep, page: PageDep, slug: str) -> ListOf[RelationshipPublic]:
+@router.get("/{slug}/relationships", response_model=ListOf[RelationshipView], responses=ERRORS)
+def list_relationships(session: SessionDep, page: PageDep, slug: str) -> ListOf[RelationshipView]:
     items, total = service.list_relationships(session, slug, limit=page.limit, offset=page.offset)
-    return ListOf[RelationshipPublic](items=items, total=total)
+    return ListOf[RelationshipView](items=items, total=total)
 
 
 @router.post(

@@ -31,6 +31,9 @@ class ListOf(BaseModel, Generic[T]):  # noqa: UP046 (PEP 695 needs Python 3.12)
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed request"},
+    403: {"model": ErrorBody, "description": "Not allowed for your role or organisation"},
+    409: {"model": ErrorBody, "description": "Conflicts with the current state"},
     404: {"model": ErrorBody, "description": "Not found (or not yours to see)"},
     422: {"model": ErrorBody, "description": "Invalid input; `field` names the culprit"},
 }

@@ -6,7 +6,7 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
 
 from convene.accounts import service as accounts
@@ -46,15 +46,23 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
     header = request.headers.get("authorization", "")
     user = None
     if header.lower().startswith("bearer "):
-        user = accounts.user_for_token(session, header[7:].strip())
-        if user is None:
+        found = accounts.token_and_user(session, header[7:].strip())
+        if found is None:
             raise Unauthorized("the API token is not valid or was revoked", code="bad_token")
+        token, user = found
+        if request.method in SAFE_METHODS:
+            # a read request holds a read-only transaction: note the use in a small one
+            # of its own (on SQLite it waits for the write lock like any writer)
+            with unit_of_work() as own:
+                accounts.note_token_use(own, token)
+        else:
+            accounts.note_token_use(session, token)
     else:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
-            found = accounts.user_for_session(session, raw)
-            if found is not None:
-                user, user_session = found
+            signed_in = accounts.user_for_session(session, raw)
+            if signed_in is not None:
+                user, user_session = signed_in
                 request.state.session_id = user_session.id
                 if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
                     # a browser calling the API with its cookie must prove it is our page
@@ -94,3 +102,8 @@ class Page:
 
 
 PageDep = Annotated[Page, Depends()]
+
+
+# Ids in paths: positive and within a 32-bit integer (PostgreSQL's INTEGER), so an absurd
+# id is a 422, not a database overflow.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -3,10 +3,13 @@
 from fastapi import APIRouter, Depends
 
 from convene.deps import optional_actor
-from web import auth, digests, pages
+from web import account, auth, coordinator, digests, introductions, pages
 
 # every page knows who is signed in (for the header), without requiring it
 router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_actor)])
 router.include_router(auth.router)
 router.include_router(digests.router)
 router.include_router(pages.router)
+router.include_router(introductions.router)
+router.include_router(coordinator.router)
+router.include_router(account.router)

@@ -14,6 +14,7 @@ from web.rendering import (
     clear_session_cookie,
     redirect,
     render,
+    safe_path,
     set_session_cookie,
     verify_csrf,
 )
@@ -22,18 +23,11 @@ router = APIRouter()
 CsrfField = Annotated[str, Form(alias="csrf_token")]
 
 
-def _safe_next(target: str | None) -> str:
-    # only local paths, so the login form cannot bounce people to another site
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, actor: OptionalActor, next: str | None = None) -> Response:
     if actor is not None:
-        return redirect(request, _safe_next(next))
-    return render(request, "login.html", {"next": _safe_next(next), "email": ""})
+        return redirect(request, safe_path(next))
+    return render(request, "login.html", {"next": safe_path(next), "email": ""})
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -54,11 +48,11 @@ def login(
         return render(
             request,
             "login.html",
-            {"error": exc.message, "email": email, "next": _safe_next(next)},
+            {"error": exc.message, "email": email, "next": safe_path(next)},
             status_code=exc.status_code,
         )
     raw = accounts.start_session(session, user, client=request.headers.get("user-agent", ""))
-    response = redirect(request, _safe_next(next))
+    response = redirect(request, safe_path(next))
     set_session_cookie(response, raw)
     return response
 

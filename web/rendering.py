@@ -5,13 +5,15 @@ from __future__ import annotations
 import hmac
 import secrets
 from typing import Any
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from convene import i18n
 from convene.deps import CSRF_COOKIE, SESSION_COOKIE
-from convene.errors import Forbidden
+from convene.errors import Forbidden, Unauthorized
+from convene.permissions import Actor
 from convene.settings import get_settings
 from web.templating import templates
 
@@ -34,14 +36,14 @@ def verify_csrf(request: Request, sent: str | None) -> None:
         )
 
 
-def _cookie_args() -> dict[str, Any]:
+def cookie_args() -> dict[str, Any]:
     return {"httponly": True, "samesite": "lax", "secure": get_settings().secure_cookies}
 
 
 def with_cookies(request: Request, response: Response) -> Response:
     token = getattr(request.state, "csrf_token", None)
     if token and request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, **_cookie_args())
+        response.set_cookie(CSRF_COOKIE, token, **cookie_args())
     return response
 
 
@@ -73,25 +75,63 @@ def render(
         "csrf_token": csrf_token(request),
         "actor": getattr(request.state, "actor", None),
         "language": language,
+        "flash": _read_flash(request),
+        "path": request.url.path,
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
     if private:
         response.headers["Cache-Control"] = "no-store"
     with_cookies(request, response)
+    if ctx["flash"]:
+        response.delete_cookie(FLASH_COOKIE)
     return response
 
 
-def redirect(request: Request, url: str) -> RedirectResponse:
+FLASH_COOKIE = "convene_flash"
+
+
+def _read_flash(request: Request) -> dict[str, str] | None:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    kind, _, message = unquote(raw).partition(":")
+    if kind not in ("ok", "error") or not message:
+        return None
+    return {"kind": kind, "message": message}
+
+
+def redirect(
+    request: Request, url: str, *, flash: str | None = None, error: bool = False
+) -> RedirectResponse:
+    """Post/redirect/get, optionally with a one-time message for the next page."""
     response = RedirectResponse(url, status_code=303)
     with_cookies(request, response)
+    if flash:
+        value = quote(f"{'error' if error else 'ok'}:{flash}"[:500])
+        response.set_cookie(FLASH_COOKIE, value, max_age=60, **cookie_args())
     return response
+
+
+def require_actor(request: Request) -> Actor:
+    """The signed-in person; pages that need one send others to the login page."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    if actor is None:
+        raise Unauthorized("please sign in")
+    return actor
 
 
 def set_session_cookie(response: Response, raw: str) -> None:
     days = get_settings().session_days
-    response.set_cookie(SESSION_COOKIE, raw, max_age=days * 86400, **_cookie_args())
+    response.set_cookie(SESSION_COOKIE, raw, max_age=days * 86400, **cookie_args())
 
 
 def clear_session_cookie(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, **_cookie_args())
+    response.delete_cookie(SESSION_COOKIE, **cookie_args())
+
+
+def safe_path(target: str | None, default: str = "/") -> str:
+    """Only local paths, so no form can bounce people to another site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return default

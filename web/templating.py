@@ -26,3 +26,6 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
 templates.env.filters["date"] = lambda value: i18n.format_date(value)
 templates.env.filters["datetime"] = lambda value: i18n.format_datetime(value)
 templates.env.filters["number"] = lambda value: i18n.format_number(value)
+templates.env.filters["term_options"] = lambda terms: [
+    (slug, term.name(i18n.current_language.get())) for slug, term in terms.items()
+]

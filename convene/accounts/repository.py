@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
@@ -114,3 +114,15 @@ def list_users(session: Session, *, limit: int, offset: int) -> tuple[list[User]
     total = session.execute(select(func.count()).select_from(User)).scalar_one()
     rows = session.execute(select(User).order_by(col(User.id)).limit(limit).offset(offset))
     return list(rows.scalars()), int(total)
+
+
+def touch_token(session: Session, token_id: int, now: datetime, every: timedelta) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token_id,
+            (col(ApiToken.last_used_at).is_(None)) | (col(ApiToken.last_used_at) < now - every),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )

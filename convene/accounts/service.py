@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -54,11 +54,6 @@ def digest(raw: str) -> str:
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone=True columns; they were stored as UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 # --------------------------------------------------------------------------- users
@@ -209,7 +204,10 @@ def change_password(
     assert user is not None
     if not verify_password(current, user.password_hash):
         raise Invalid("the current password is not right", field="current_password")
-    _set_password(session, user, new, keep_session=session_id)
+    try:
+        _set_password(session, user, new, keep_session=session_id)
+    except Invalid as exc:
+        raise Invalid(exc.message, code=exc.code, field="new_password") from None
 
 
 # --------------------------------------------------------------------------- sign-in
@@ -306,7 +304,7 @@ def create_token(session: Session, user: User, name: str) -> TokenCreated:
     return TokenCreated(**_token_public(token).model_dump(), token=raw)
 
 
-def user_for_token(session: Session, raw: str) -> User | None:
+def token_and_user(session: Session, raw: str) -> tuple[ApiToken, User] | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = repo.live_token(session, digest(raw))
@@ -315,7 +313,21 @@ def user_for_token(session: Session, raw: str) -> User | None:
     user = repo.user_by_id(session, token.user_id)
     if user is None or not user.is_active:
         return None
-    return user
+    return token, user
+
+
+def user_for_token(session: Session, raw: str) -> User | None:
+    found = token_and_user(session, raw)
+    return found[1] if found else None
+
+
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def note_token_use(session: Session, token: ApiToken) -> None:
+    """Record when a token was last used, at most once a minute (one small UPDATE)."""
+    assert token.id is not None
+    repo.touch_token(session, token.id, utcnow(), LAST_USED_EVERY)
 
 
 def list_tokens(session: Session, actor: Actor) -> list[TokenPublic]:
@@ -358,7 +370,7 @@ def _use_one_time(session: Session, raw: str, purpose: str) -> User:
     what = "invitation" if purpose == INVITE else "password reset link"
     if token is None or token.used_at is not None:
         raise NotFound(f"this {what} is not valid or was already used")
-    if _aware(token.expires_at) <= utcnow():
+    if token.expires_at <= utcnow():
         raise NotFound(f"this {what} has expired; ask for a new one")
     token.used_at = utcnow()
     session.add(token)
@@ -370,7 +382,7 @@ def _use_one_time(session: Session, raw: str, purpose: str) -> User:
 def check_one_time(session: Session, raw: str, purpose: str) -> User:
     """Whether a link is still good (for showing its form), without using it."""
     token = repo.one_time_token(session, digest(raw), purpose)
-    if token is None or token.used_at is not None or _aware(token.expires_at) <= utcnow():
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
         raise NotFound("this link is not valid, was already used or has expired")
     user = repo.user_by_id(session, token.user_id)
     assert user is not None
@@ -437,7 +449,10 @@ def request_password_reset(session: Session, email: str) -> None:
 
 
 def complete_password_reset(session: Session, raw: str, password: str) -> User:
+    """A reset is how people recover from a compromise: sessions and API tokens end."""
     user = _use_one_time(session, raw, RESET)
     _set_password(session, user, password)
+    assert user.id is not None
+    repo.revoke_tokens(session, user.id, utcnow())
     session.flush()
     return user

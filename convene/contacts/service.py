@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
-from convene.errors import Conflict, NotFound
+from convene.errors import Conflict, Invalid, NotFound
 from convene.models import (
     Contact,
     DigestPreference,
@@ -159,6 +159,9 @@ def update_contact(
 ) -> ContactView:
     contact = _own_contact(session, actor, contact_id)
     changes = body.model_dump(exclude_unset=True)
+    for key in ("name", "email", "language", "digest", "receives_requests"):
+        if key in changes and changes[key] is None:
+            raise Invalid(f"{key} cannot be empty", field=key)
     if "email" in changes and _email_taken(session, changes["email"], contact_id):
         raise Conflict(f"a contact with email {changes['email']} exists", code="email_taken",
                        field="email")  # fmt: skip

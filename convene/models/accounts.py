@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import DateTime, Index, Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
-from convene.models.common import Language, Role, created_at_field
+from convene.models.common import Language, Role, UtcDateTime, created_at_field
 
 
 class User(SQLModel, table=True):
@@ -36,8 +36,8 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     created_at: datetime = created_at_field()
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     client: str = Field(default="", max_length=100)
 
 
@@ -52,8 +52,8 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     prefix: str = Field(max_length=12)
     created_at: datetime = created_at_field()
-    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class LoginFailure(SQLModel, table=True):
@@ -77,8 +77,8 @@ class OneTimeToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     created_at: datetime = created_at_field()
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
-    used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class UserPublic(BaseModel):

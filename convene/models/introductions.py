@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import CheckConstraint, DateTime, Index, Text, text
+from sqlalchemy import CheckConstraint, Index, Text, text
 from sqlmodel import Field, SQLModel
 
-from convene.models.common import created_at_field
+from convene.models.common import UtcDateTime, created_at_field
 
 MOTIVATION_MIN = 20
 MOTIVATION_MAX = 2000
@@ -67,7 +67,7 @@ class IntroductionRequest(SQLModel, table=True):
     to_accepted: bool = False
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
-    approved_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    approved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class AuditEvent(SQLModel, table=True):

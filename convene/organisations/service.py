@@ -13,6 +13,7 @@ from convene.models import (
     GROUP_KINDS,
     GroupRef,
     Organisation,
+    OrganisationCreate,
     OrganisationPublic,
     OrganisationTag,
     OrganisationUpdate,
@@ -83,22 +84,11 @@ def get_public(session: Session, slug: str) -> OrganisationPublic:
 
 def list_relationships(
     session: Session, slug: str, *, limit: int = 20, offset: int = 0
-) -> tuple[list[RelationshipPublic], int]:
+) -> tuple[list[RelationshipView], int]:
     org = get_organisation(session, slug)
     assert org.id is not None
     rows, total = repo.relationships_of(session, org.id, limit=limit, offset=offset)
-    now = today()
-    return [
-        RelationshipPublic(
-            source=s,
-            target=t,
-            type=r.type,
-            since=r.since,
-            until=r.until,
-            active=r.until is None or r.until >= now,
-        )
-        for r, s, t in rows
-    ], total
+    return [_view(r, s, t) for r, s, t in rows], total
 
 
 # --------------------------------------------------------------------------- editing
@@ -242,3 +232,32 @@ def _view(rel: Relationship, source: str, target: str) -> RelationshipView:
         until=rel.until,
         active=rel.until is None or rel.until >= today(),
     )
+
+
+def group_choices(session: Session) -> list[Organisation]:
+    return list(
+        session.execute(
+            select(Organisation)
+            .where(col(Organisation.kind).in_([k.value for k in GROUP_KINDS]))
+            .order_by(col(Organisation.name))
+        ).scalars()
+    )
+
+
+def create_organisation(session: Session, actor: Actor, body: OrganisationCreate) -> Organisation:
+    """Coordinators add an organisation (validated like an import)."""
+    require_coordinator(actor, "add organisations")
+    if repo.get_by_slug(session, body.slug) is not None:
+        raise Conflict(f"an organisation {body.slug!r} exists", code="slug_taken", field="slug")
+    _check_vocabulary(session, body.sectors, body.themes)
+    org = Organisation(**body.model_dump(exclude={"sectors", "countries", "themes"}))
+    session.add(org)
+    session.flush()
+    assert org.id is not None
+    for facet, values in (("sector", body.sectors), ("country", body.countries),
+                          ("theme", body.themes)):  # fmt: skip
+        for value in values:
+            session.add(OrganisationTag(organisation_id=org.id, facet=facet, value=value))
+    session.flush()
+    mark_stale(session, [org.id])
+    return org

@@ -111,7 +111,23 @@ def names_for(session: Session, slugs: Iterable[str]) -> dict[str, str]:
                     select(col(Organisation.slug), col(Organisation.name)).where(
                         col(Organisation.slug).in_(part)
                     )
-                )
+                ).all()
             )
         )
     return out
+
+
+def pair_suggestion(
+    session: Session, org_id: int, candidate_id: int
+) -> tuple[Suggestion, Organisation] | None:
+    row = session.execute(
+        select(Suggestion, Organisation)
+        .join(Organisation, col(Organisation.id) == col(Suggestion.candidate_id))
+        .where(
+            col(Suggestion.organisation_id) == org_id,
+            col(Suggestion.candidate_id) == candidate_id,
+        )
+        .order_by(col(Suggestion.rank))
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None

@@ -193,3 +193,23 @@ def dismiss(session: Session, actor: Actor, slug: str, candidate_slug: str) -> D
 
 def mark_stale(session: Session, org_ids: list[int]) -> None:
     repo.mark_stale(session, org_ids)
+
+
+def suggestion_between(
+    session: Session, org_id: int, candidate_id: int, *, language: str = "en"
+) -> SuggestionPublic | None:
+    """The stored suggestion of ``candidate`` for ``org`` (either kind), if any."""
+    pair = repo.pair_suggestion(session, org_id, candidate_id)
+    if pair is None:
+        return None
+    return to_public(session, [pair], language=language)[0]
+
+
+def suggestions_for_actor(
+    session: Session, actor: Actor, kind: str, *, limit: int = 10, language: str = "en"
+) -> list[SuggestionPublic]:
+    """The actor's own organisation's suggestions (none for staff without one)."""
+    if actor.org_slug is None or actor.org_id is None:
+        return []
+    pairs, _ = repo.list_for(session, actor.org_id, _check_kind(kind).value, limit=limit, offset=0)
+    return to_public(session, pairs, language=language)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -271,7 +271,7 @@ def test_expire_moves_old_requests_and_tells_the_requester(world: World, engine:
         session.execute(
             update(IntroductionRequest)
             .where(IntroductionRequest.id == old)  # type: ignore[arg-type]
-            .values(updated_at=date.today() - timedelta(days=40))
+            .values(updated_at=datetime.now(UTC) - timedelta(days=40))
         )
     with unit_of_work(engine) as session:
         assert expire(session) == 1

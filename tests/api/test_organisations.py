@@ -187,14 +187,12 @@ def test_every_api_route_declares_a_response_model(client: TestClient) -> None:
             assert content["application/json"]["schema"], f"{method.upper()} {path}"
 
 
-def test_home_page_lists_organisations(client: TestClient) -> None:
+def test_pages_need_sign_in_and_name_the_way_in(client: TestClient) -> None:
     from bs4 import BeautifulSoup
 
-    page = BeautifulSoup(client.get("/?q=stone", headers={"Authorization": ""}).text, "html.parser")
-    assert [a.text for a in page.select("ul.cards h2 a")] == [
-        "Bremer Stone",
-        "Natural Stone Covenant",
-    ]
-    missing = client.get("/organisations/nope", headers={"Authorization": ""})
-    assert missing.status_code == 404
-    assert "Not found" in BeautifulSoup(missing.text, "html.parser").h1.text  # type: ignore[union-attr]
+    anonymous = {"Authorization": ""}
+    welcome = BeautifulSoup(client.get("/", headers=anonymous).text, "html.parser")
+    assert [a["href"] for a in welcome.select("main a")] == ["/login"]
+    directory = client.get("/organisations?q=stone", headers=anonymous, follow_redirects=False)
+    assert directory.status_code == 303
+    assert directory.headers["location"] == "/login?next=/organisations%3Fq%3Dstone"
