@@ -270,6 +270,10 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         Stakeholders: weight of the match of one's seeks with the other's offers.
     w_cross_network : float, default 0.05
         Both kinds: bonus for a candidate in a network the organisation is not in.
+    w_popularity : float, default 0.2
+        Both kinds: prior for candidates with many active relationships,
+        ``log(1 + d) / log(1 + d_max)`` over non-membership edges (a preferential-attachment
+        prior). It ranks, it never explains: a candidate still needs a concrete reason.
     max_group_size : int, default 500
         Degree above which a node is a hub (see the module docstring).
     max_features : int, default 50_000
@@ -326,6 +330,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         w_complement: float = 0.4,
         w_seeks_offers: float = 0.3,
         w_cross_network: float = 0.05,
+        w_popularity: float = 0.2,
         max_group_size: int = 500,
         max_features: int = 50_000,
         min_df: int | float = 1,
@@ -338,6 +343,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self.w_proximity = w_proximity
         self.w_complement = w_complement
         self.w_seeks_offers = w_seeks_offers
+        self.w_popularity = w_popularity
         self.w_cross_network = w_cross_network
         self.max_group_size = max_group_size
         self.max_features = max_features
@@ -393,6 +399,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 "w_complement",
                 "w_seeks_offers",
                 "w_cross_network",
+                "w_popularity",
             )
         }
         max_group_size = _check_positive_int("max_group_size", self.max_group_size)
@@ -445,6 +452,14 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             frozenset(self._networks.indices[a:b].tolist())
             for a, b in zip(self._networks.indptr[:-1], self._networks.indptr[1:], strict=True)
         ]
+        partner_degree = np.asarray(net.partners.sum(axis=1), dtype=np.float64).ravel()
+        top_degree = np.log1p(partner_degree.max()) if partner_degree.size else 0.0
+        self.popularity_ = (
+            np.log1p(partner_degree) / top_degree
+            if top_degree > 0
+            else np.zeros_like(partner_degree)
+        )
+        self._cand_popularity: dict[int, np.ndarray] = {}
         self._cand_adjacency: dict[int, sp.csr_array] = {}
         self._cand_blocked: dict[int, sp.csr_array] = {}
         self._cand_patterns: dict[int, np.ndarray] = {}
@@ -455,6 +470,9 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self._hub_columns = np.sort(hubs[heaviest])
         self._stage1_right: dict[int, list[np.ndarray]] = {}
         for cls, cands in self._candidates.items():
+            self._cand_popularity[cls] = (
+                self._weights["w_popularity"] * self.popularity_[cands]
+            ).astype(np.float32)
             cand_adjacency = sp.csr_array(adjacency[:, cands])
             self._cand_adjacency[cls] = cand_adjacency
             self._cand_blocked[cls] = sp.csr_array(net.blocked[:, cands])
@@ -603,6 +621,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             left.append(missing * np.float32(self._weights["w_cross_network"]))
         block: np.ndarray = np.concatenate(left, axis=1) @ right
         n_cands = self._candidates[cls].size
+        block[:, :n_cands] += self._cand_popularity[cls]
         width = block.shape[1]
         flat = block.reshape(-1)
         if w_prox > 0:
@@ -624,7 +643,12 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         cand_networks = _rows_of(self._networks, jj)
         shared = np.asarray(cand_networks.multiply(_rows_of(self._networks, ii)).sum(axis=1))
         cross = np.diff(cand_networks.indptr) > shared.ravel()
-        score = profile + proximity + self._weights["w_cross_network"] * cross
+        score = (
+            profile
+            + proximity
+            + self._weights["w_cross_network"] * cross
+            + self._weights["w_popularity"] * self.popularity_[jj]
+        )
         return {
             "score": score,
             "product": product,

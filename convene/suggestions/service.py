@@ -44,7 +44,8 @@ class RefreshReport:
 def fit_matcher(network: Network) -> Any:
     from matching import Matcher
 
-    return Matcher().fit(network.orgs, network.edges, exclude=network.exclude)
+    # a fixed seed: the same data gives the same suggestions on every refresh
+    return Matcher(random_state=0).fit(network.orgs, network.edges, exclude=network.exclude)
 
 
 def refresh(

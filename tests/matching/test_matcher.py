@@ -173,10 +173,10 @@ def test_score_by_hand_shared_sector_and_group() -> None:
 def test_common_partner_reason_names_the_partner() -> None:
     orgs = [company("a", sectors=()), company("b", sectors=()), OrgRecord("fnv", "union")]
     edges = [EdgeRecord("a", "fnv", "partner"), EdgeRecord("fnv", "b", "introduced")]
-    [candidate] = fit(orgs, edges).suggest("a")
+    [candidate] = fit(orgs, edges, w_popularity=0.0).suggest("a")
     assert candidate.candidate == "b"
     assert codes(candidate) == {"common_partner": {"organisation": "fnv"}}
-    assert candidate.reasons[0].weight == 1.0
+    assert candidate.reasons[0].weight == 1.0  # the whole score: no popularity prior here
 
 
 def test_stakeholder_reasons_theme_in_country_and_seeks_offers() -> None:
@@ -332,10 +332,26 @@ def test_same_input_any_order_same_output(
 
 def test_scores_are_symmetric(synthetic: tuple[list[OrgRecord], list[EdgeRecord]]) -> None:
     orgs, edges = synthetic
-    # The cross-network bonus is directional; everything else is symmetric.
-    m = Matcher(random_state=0, w_cross_network=0.0).fit(orgs, edges)
+    # The cross-network bonus and the candidate's popularity prior are directional;
+    # everything else is symmetric.
+    m = Matcher(random_state=0, w_cross_network=0.0, w_popularity=0.0).fit(orgs, edges)
     pairs = [(orgs[i].slug, orgs[i + 1].slug) for i in range(0, 100, 2)]
     for kind in ("peer", "stakeholder"):
         forward = m.score_pairs(pairs, kind)
         backward = m.score_pairs([(v, u) for u, v in pairs], kind)
         assert forward.tolist() == pytest.approx(backward.tolist())
+
+
+def test_popularity_prior_ranks_the_better_connected_candidate_first_without_a_reason() -> None:
+    # b and c are equally similar to a; c has two partners, b none:
+    # prior(c) = log(1 + 2) / log(1 + 2) = 1, prior(b) = 0.
+    orgs = [company("a"), company("b"), company("c"), company("d", sectors=("banking",)),
+            company("e", sectors=("banking",))]  # fmt: skip
+    edges = [EdgeRecord("c", "d", "partner"), EdgeRecord("c", "e", "partner")]
+    with_prior = fit(orgs, edges, w_popularity=0.2)
+    without = fit(orgs, edges, w_popularity=0.0)
+    assert suggested(with_prior, "a")[:2] == ["c", "b"]
+    assert suggested(without, "a")[:2] == ["b", "c"]  # ties break by slug
+    [b_with, c_with] = sorted(with_prior.suggest("a")[:2], key=lambda c: c.candidate)
+    assert c_with.score - b_with.score == pytest.approx(0.2)
+    assert [r.code for r in c_with.reasons] == [r.code for r in b_with.reasons]
