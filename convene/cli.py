@@ -445,3 +445,31 @@ def evaluate(
         typer.echo(json.dumps(result))
     else:
         typer.echo(format_table(result))
+
+
+@app.command()
+@handle_errors
+def bench(
+    orgs: Annotated[
+        int, typer.Option("--orgs", min=100, help="Organisations to generate")
+    ] = 25_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="A previous --json output to compare with")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Default: a temporary SQLite file")
+    ] = None,
+) -> None:
+    """Synthetic network of N organisations: refresh time and peak RSS (storage included),
+    on-demand latency, and the Adamic–Adar speed-up over networkx."""
+    import json
+
+    from benchmarks.common import load_baseline, print_table
+    from convene.bench import run_bench
+
+    result = run_bench(orgs, database_url=database_url, say=lambda m: typer.echo(m, err=True))
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        print_table(result, load_baseline(baseline))
