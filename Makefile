@@ -4,15 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck pytest bench clean lock
+.PHONY: install run test lint typecheck pytest bench clean lock translations
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+	$(MAKE) translations
 
-install: $(STAMP)
+translations:  ## compile the Dutch catalogue (the .mo is built, never committed)
+	$(BIN)/pybabel compile --use-fuzzy -d convene/locale -D messages >/dev/null
+
+install: $(STAMP) convene/locale/nl/LC_MESSAGES/messages.mo
+
+convene/locale/nl/LC_MESSAGES/messages.mo: convene/locale/nl/LC_MESSAGES/messages.po
+	$(MAKE) translations
 
 run: install
 	$(BIN)/convene db upgrade
