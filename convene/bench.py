@@ -108,7 +108,7 @@ def _adamic_adar(matcher: Any, rng: random.Random, say: Callable[[str], None]) -
     import networkx as nx
     import numpy as np
 
-    from matching.proximity import adamic_adar_pairs
+    from matching.proximity import adamic_adar
 
     net = matcher.network_
     adjacency = net.adjacency
@@ -127,7 +127,12 @@ def _adamic_adar(matcher: Any, rng: random.Random, say: Callable[[str], None]) -
     expected = np.fromiter((p for _, _, p in nx.adamic_adar_index(graph, pairs)), float)
     networkx_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    ours = adamic_adar_pairs(adjacency, np.asarray(pairs))
+    # the sparse way: one product for the 200 rows against every node, then read the pairs
+    position = np.full(adjacency.shape[0], -1)
+    position[sample] = np.arange(len(sample))
+    scores = adamic_adar(adjacency, np.asarray(sample)).toarray()
+    index = np.asarray(pairs)
+    ours = scores[position[index[:, 0]], index[:, 1]]
     convene_seconds = time.perf_counter() - started
     return {
         "aa_pairs": float(len(pairs)),
