@@ -24,6 +24,9 @@ convene/locale/nl/LC_MESSAGES/messages.mo: convene/locale/nl/LC_MESSAGES/message
 run: install
 	$(BIN)/convene db upgrade
 	$(BIN)/convene seed --demo
+	$(BIN)/convene match refresh
+	@echo "Sign in at http://127.0.0.1:8000/login with an account printed above; on a later run,"
+	@echo "  $(BIN)/convene users reset-password coordinator@example.org   prints a new password."
 	$(BIN)/convene serve --host 127.0.0.1 --port 8000
 
 lint: install

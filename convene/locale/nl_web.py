@@ -267,6 +267,7 @@ NL: dict[str, str] = {
     "Reset your password": "Uw wachtwoord opnieuw instellen",
     "If an account exists for that address, a reset link is on its way.": "Als er een account bij dat adres hoort, is er een link onderweg.",
     "Send a reset link": "Stuur een link",
+    "HTML": "HTML",
 }
 
 NL_PLURAL: dict[str, tuple[str, str]] = {

@@ -28,6 +28,12 @@ from convene.models.common import (
     SizeBand,
 )
 from convene.models.contacts import Contact, ContactCreate, ContactPublic
+from convene.models.digests import (
+    DigestDelivery,
+    DigestState,
+    DigestSuggestion,
+    EmailSuppression,
+)
 from convene.models.introductions import (
     OPEN_STATES,
     AuditEvent,
@@ -85,9 +91,13 @@ __all__ = [
     "Contact",
     "ContactCreate",
     "ContactPublic",
+    "DigestDelivery",
     "DigestPreference",
+    "DigestState",
+    "DigestSuggestion",
     "Dismissal",
     "DismissalPublic",
+    "EmailSuppression",
     "Facet",
     "GroupRef",
     "Language",
