@@ -7,6 +7,8 @@ organisations it touches as stale; ``refresh(stale_only=True)`` recomputes just 
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,41 +69,64 @@ def refresh(
     repo.delete_for(session, targets)
     now = utcnow()
     slugs = network.slugs
-    for kind in SuggestionKind:
-        written = 0
-        rows: list[dict[str, Any]] = []
-        if targets is None:
-            total = len(matcher.source_slugs_)
+    # Ranking is numpy work and writing is the driver's: a writer thread takes the rows
+    # while the next batch is ranked. Only the writer touches the session until it ends.
+    batches: queue.Queue[list[dict[str, Any]] | None] = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
 
-            def tick(n: int, _kind: str = kind.value, _total: int = total) -> None:
-                if progress:
-                    progress(f"{_kind} suggestions", n, _total)
+    def write() -> None:
+        while (batch := batches.get()) is not None:
+            if not failure:
+                try:
+                    repo.insert_many(session, batch)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    failure.append(exc)
 
-            results = matcher.suggest_all(kind.value, k=k, progress=tick)
-        else:
-            wanted = [slugs[i] for i in sorted(targets) if i in slugs]
-            results = (matcher.suggest(slug, kind.value, k=k) for slug in wanted)
-        for candidates in results:
-            for rank, cand in enumerate(candidates, start=1):
-                rows.append(
-                    {
-                        "organisation_id": network.ids[cand.org],
-                        "candidate_id": network.ids[cand.candidate],
-                        "kind": kind.value,
-                        "rank": rank,
-                        "score": round(float(cand.score), 6),
-                        "reasons": [r.to_dict() for r in cand.reasons],
-                        "model_version": MODEL_VERSION,
-                        "created_at": now,
-                    }
-                )
-            if len(rows) >= WRITE_BATCH:
-                repo.insert_many(session, rows)
-                written += len(rows)
-                rows = []
-        repo.insert_many(session, rows)
-        written += len(rows)
-        report.suggestions[kind.value] = written
+    writer = threading.Thread(target=write, name="suggestion-writer", daemon=True)
+    writer.start()
+    try:
+        for kind in SuggestionKind:
+            written = 0
+            rows: list[dict[str, Any]] = []
+            if targets is None:
+                total = len(matcher.source_slugs_)
+
+                def tick(n: int, _kind: str = kind.value, _total: int = total) -> None:
+                    if progress:
+                        progress(f"{_kind} suggestions", n, _total)
+
+                results = matcher.suggest_all(kind.value, k=k, progress=tick)
+            else:
+                wanted = [slugs[i] for i in sorted(targets) if i in slugs]
+                results = (matcher.suggest(slug, kind.value, k=k) for slug in wanted)
+            for candidates in results:
+                for rank, cand in enumerate(candidates, start=1):
+                    rows.append(
+                        {
+                            "organisation_id": network.ids[cand.org],
+                            "candidate_id": network.ids[cand.candidate],
+                            "kind": kind.value,
+                            "rank": rank,
+                            "score": round(float(cand.score), 6),
+                            "reasons": [r.to_dict() for r in cand.reasons],
+                            "model_version": MODEL_VERSION,
+                            "created_at": now,
+                        }
+                    )
+                if len(rows) >= WRITE_BATCH:
+                    batches.put(rows)
+                    written += len(rows)
+                    rows = []
+                if failure:
+                    break
+            batches.put(rows)
+            written += len(rows)
+            report.suggestions[kind.value] = written
+    finally:
+        batches.put(None)
+        writer.join()
+    if failure:
+        raise failure[0]
     report.organisations = len(targets) if targets is not None else len(matcher.source_slugs_)
     repo.clear_stale(session, targets)
     return report
