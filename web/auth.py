@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from convene.accounts import service as accounts
 from convene.deps import SESSION_COOKIE, OptionalActor, SessionDep, client_address
 from convene.errors import ConveneError
+from convene.models import User
 from web.rendering import (
     clear_session_cookie,
     redirect,
@@ -74,6 +77,30 @@ def invitation_form(request: Request, session: SessionDep, token: str) -> Respon
     return render(request, "set_password.html", {"email": user.email, "purpose": "invite"})
 
 
+def _set_password_with_link(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    password: str,
+    purpose: str,
+    complete: Callable[[Session, str, str], User],
+) -> User | Response:
+    """Use a single-use link to set a password; a refused password keeps the link usable."""
+    user = accounts.check_one_time(session, token, purpose)
+    try:
+        return complete(session, token, password)
+    except ConveneError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()  # the link stays unused: the person can try a better password
+        return render(
+            request,
+            "set_password.html",
+            {"email": user.email, "purpose": purpose, "error": exc.message},
+            status_code=exc.status_code,
+        )
+
+
 @router.post("/invitations/{token}", response_class=HTMLResponse)
 def accept_invitation(
     request: Request,
@@ -83,19 +110,12 @@ def accept_invitation(
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     verify_csrf(request, csrf)
-    user = accounts.check_one_time(session, token, accounts.INVITE)
-    try:
-        user = accounts.accept_invitation(session, token, password)
-    except ConveneError as exc:
-        if exc.status_code == 404:
-            raise
-        return render(
-            request,
-            "set_password.html",
-            {"email": user.email, "purpose": "invite", "error": exc.message},
-            status_code=exc.status_code,
-        )
-    raw = accounts.start_session(session, user, client=request.headers.get("user-agent", ""))
+    result = _set_password_with_link(
+        request, session, token, password, accounts.INVITE, accounts.accept_invitation
+    )
+    if isinstance(result, Response):
+        return result
+    raw = accounts.start_session(session, result, client=request.headers.get("user-agent", ""))
     response = redirect(request, "/")
     set_session_cookie(response, raw)
     return response
@@ -134,16 +154,9 @@ def reset_password(
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     verify_csrf(request, csrf)
-    user = accounts.check_one_time(session, token, accounts.RESET)
-    try:
-        accounts.complete_password_reset(session, token, password)
-    except ConveneError as exc:
-        if exc.status_code == 404:
-            raise
-        return render(
-            request,
-            "set_password.html",
-            {"email": user.email, "purpose": "reset", "error": exc.message},
-            status_code=exc.status_code,
-        )
+    result = _set_password_with_link(
+        request, session, token, password, accounts.RESET, accounts.complete_password_reset
+    )
+    if isinstance(result, Response):
+        return result
     return redirect(request, "/login")
