@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(MAKE) translations
 
 translations:  ## compile the Dutch catalogue (the .mo is built, never committed)
-	$(BIN)/pybabel compile --use-fuzzy -d convene/locale -D messages >/dev/null
+	$(BIN)/pybabel compile --use-fuzzy -d convene/locale -D messages >/dev/null 2>&1
 
 install: $(STAMP) convene/locale/nl/LC_MESSAGES/messages.mo
 
