@@ -150,8 +150,13 @@ def create_app() -> FastAPI:
     def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         if api_errors.is_api(request):
-            return api_errors.error_response(500, "internal_error", "internal error")
-        return _error_page(request, 500, "Please try again; the error has been logged.")
+            response: Response = api_errors.error_response(500, "internal_error", "internal error")
+        else:
+            response = _error_page(request, 500, "Please try again; the error has been logged.")
+        # this handler runs outside the middleware stack, so the headers are added here
+        for name, value in SECURITY_HEADERS:
+            response.headers[name.decode()] = value.decode()
+        return response
 
     return app
 

@@ -87,8 +87,14 @@ def negotiate(accept_language: str | None) -> str:
 
 
 def locale(language: str | None = None) -> Locale:
+    return _locale(language or current_language.get())
+
+
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    # parsing a Locale costs ~2 ms; pages format hundreds of dates
     try:
-        return Locale.parse(language or current_language.get())
+        return Locale.parse(language)
     except (UnknownLocaleError, ValueError):
         return Locale.parse(DEFAULT_LANGUAGE)
 

@@ -46,7 +46,7 @@ def dashboard(request: Request, session: SessionDep) -> Response:
     }
     incoming_open = [r for r in boxes["incoming"] if r.state.value in ("approved", "accepted")]
     completed, _ = introductions.list_requests(
-        session, actor, box=None, state="introduced", limit=20, offset=0
+        session, actor, box="mine", state="introduced", limit=20, offset=0
     )
     met = []
     for request_ in completed:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from convene.models import (
     OPEN_STATES,
     AuditEvent,
+    Contact,
     IntroductionRequest,
     IntroductionState,
     Relationship,
@@ -57,6 +58,10 @@ def box_clause(actor: Actor, box: str | None) -> ColumnElement[bool] | None:
         if actor.org_id is None:
             return col(Request.requested_by_id) == actor.user_id
         return and_(col(Request.from_org_id) == actor.org_id, col(Request.proposed).is_(False))
+    if box == "mine":
+        if actor.org_id is None:
+            return col(Request.id) == -1
+        return or_(col(Request.from_org_id) == actor.org_id, col(Request.to_org_id) == actor.org_id)
     if box == "incoming":
         if actor.org_id is None:
             return col(Request.id) == -1
@@ -171,9 +176,12 @@ def expirable(session: Session, before: datetime) -> list[IntroductionRequest]:
 
 
 def events_for(session: Session, request_id: int) -> list[tuple[AuditEvent, str | None]]:
+    """A request's history as its parties see it: actors by name, never by email (the
+    other side must not learn an address before both consented)."""
     rows = session.execute(
-        select(AuditEvent, col(User.email))
+        select(AuditEvent, func.coalesce(col(Contact.name), col(User.role)))
         .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
+        .outerjoin(Contact, col(Contact.id) == col(User.contact_id))
         .where(
             col(AuditEvent.entity_type) == "introduction", col(AuditEvent.entity_id) == request_id
         )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, func, text
 from sqlmodel import Field, SQLModel
 
 from convene.models.common import OrganisationKind, SizeBand, created_at_field
@@ -50,6 +50,8 @@ class OrganisationBase(SQLModel):
 
 
 class Organisation(OrganisationBase, table=True):
+    __table_args__ = (Index("ix_organisation_sort_name", func.lower(text("name")), "slug"),)
+
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

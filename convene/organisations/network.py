@@ -196,30 +196,32 @@ def ego_network(session: Session, org: Organisation, today: date | None = None) 
     """The organisation, its groups and its direct relationships, capped for hubs."""
     assert org.id is not None
     today = today or date.today()
+    touches = or_(
+        (col(Relationship.source_id) == org.id)
+        & (col(Organisation.id) == col(Relationship.target_id)),
+        (col(Relationship.target_id) == org.id)
+        & (col(Organisation.id) == col(Relationship.source_id)),
+    )
+    active = repo.active_clause(today)
+    total = session.execute(
+        select(func.count()).select_from(Relationship).join(Organisation, touches).where(active)
+    ).scalar_one()
+    # a hub has thousands of neighbours: fetch only the ones drawn (relationships other
+    # than membership first, then members, by name)
+    is_member = col(Relationship.type) == RelationshipType.member_of.value
     rows = session.execute(
-        select(Relationship, Organisation)
-        .join(
-            Organisation,
-            or_(
-                (col(Relationship.source_id) == org.id)
-                & (col(Organisation.id) == col(Relationship.target_id)),
-                (col(Relationship.target_id) == org.id)
-                & (col(Organisation.id) == col(Relationship.source_id)),
-            ),
-        )
-        .where(repo.active_clause(today))
-        .order_by(col(Relationship.type), col(Organisation.name))
-    ).all()
-    stamp = (org.updated_at.isoformat(), len(rows), today.isoformat())
-    neighbours = [
-        EgoNode(other.slug, other.name, str(other.kind), str(rel.type)) for rel, other in rows
-    ]
-    if org.kind in GROUP_KINDS:
-        # a group's "relationships" are its members: draw a sample, count the rest
-        neighbours.sort(key=lambda n: (n.relation != RelationshipType.member_of, n.name))
+        select(col(Organisation.slug), col(Organisation.name), col(Organisation.kind),
+               col(Relationship.type))
+        .select_from(Relationship)
+        .join(Organisation, touches)
+        .where(active)
+        .order_by(is_member, col(Relationship.type), col(Organisation.name))
+        .limit(EGO_CAP)
+    ).all()  # fmt: skip
+    stamp = (org.updated_at.isoformat(), int(total), today.isoformat())
+    shown = tuple(EgoNode(slug, name, str(kind), str(rel)) for slug, name, kind, rel in rows)
     centre = EgoNode(org.slug, org.name, str(org.kind), "self")
-    shown = tuple(neighbours[:EGO_CAP])
-    return Ego(centre, shown, len(neighbours) - len(shown), _ego_svg(centre, shown, stamp))
+    return Ego(centre, shown, int(total) - len(shown), _ego_svg(centre, shown, stamp))
 
 
 @lru_cache(maxsize=2048)

@@ -102,13 +102,15 @@ def filter_clauses(flt: OrganisationFilter, today: date) -> list[ColumnElement[b
     if flt.theme:
         clauses.append(_has_tag(Facet.theme, flt.theme))
     if flt.group:
-        group = aliased(Organisation)
+        # the group's id first, then its members' ids: an IN over one index range instead
+        # of an EXISTS evaluated for every organisation
+        group_id = (
+            select(col(Organisation.id)).where(col(Organisation.slug) == flt.group)
+        ).scalar_subquery()
         clauses.append(
-            exists().where(
-                and_(
-                    col(Relationship.source_id) == col(Organisation.id),
-                    col(Relationship.target_id) == col(group.id),
-                    col(group.slug) == flt.group,
+            col(Organisation.id).in_(
+                select(col(Relationship.source_id)).where(
+                    col(Relationship.target_id) == group_id,
                     col(Relationship.type) == RelationshipType.member_of.value,
                     active_clause(today),
                 )
@@ -189,11 +191,23 @@ def all_tags(session: Session) -> dict[int, TagSet]:
     return out
 
 
-def groups_for(session: Session, ids: Iterable[int], today: date) -> dict[int, list[Organisation]]:
-    out: dict[int, list[Organisation]] = defaultdict(list)
+@dataclass(frozen=True)
+class GroupRow:
+    slug: str
+    name: str
+    kind: str
+
+
+def groups_for(session: Session, ids: Iterable[int], today: date) -> dict[int, list[GroupRow]]:
+    out: dict[int, list[GroupRow]] = defaultdict(list)
     for part in chunks(sorted(set(ids))):
         rows = session.execute(
-            select(col(Relationship.source_id), Organisation)
+            select(
+                col(Relationship.source_id),
+                col(Organisation.slug),
+                col(Organisation.name),
+                col(Organisation.kind),
+            )
             .join(Organisation, col(Organisation.id) == col(Relationship.target_id))
             .where(
                 col(Relationship.source_id).in_(part),
@@ -203,9 +217,18 @@ def groups_for(session: Session, ids: Iterable[int], today: date) -> dict[int, l
             )
             .order_by(col(Organisation.name))
         )
-        for source_id, group in rows:
-            out[source_id].append(group)
+        for source_id, slug, name, kind in rows:
+            out[source_id].append(GroupRow(slug, name, str(kind)))
     return out
+
+
+def group_rows(session: Session) -> list[GroupRow]:
+    rows = session.execute(
+        select(col(Organisation.slug), col(Organisation.name), col(Organisation.kind))
+        .where(col(Organisation.kind).in_([k.value for k in GROUP_KINDS]))
+        .order_by(col(Organisation.name))
+    )
+    return [GroupRow(slug, name, str(kind)) for slug, name, kind in rows]
 
 
 def relationships_of(

@@ -39,7 +39,7 @@ def today() -> date:
 
 
 def _public(
-    orgs: list[Organisation], tags: dict[int, repo.TagSet], groups: dict[int, list[Organisation]]
+    orgs: list[Organisation], tags: dict[int, repo.TagSet], groups: dict[int, list[repo.GroupRow]]
 ) -> list[OrganisationPublic]:
     out = []
     for org in orgs:
@@ -234,14 +234,8 @@ def _view(rel: Relationship, source: str, target: str) -> RelationshipView:
     )
 
 
-def group_choices(session: Session) -> list[Organisation]:
-    return list(
-        session.execute(
-            select(Organisation)
-            .where(col(Organisation.kind).in_([k.value for k in GROUP_KINDS]))
-            .order_by(col(Organisation.name))
-        ).scalars()
-    )
+def group_choices(session: Session) -> list[repo.GroupRow]:
+    return repo.group_rows(session)
 
 
 def create_organisation(session: Session, actor: Actor, body: OrganisationCreate) -> Organisation:

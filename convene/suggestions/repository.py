@@ -167,6 +167,8 @@ def pair_suggestion(
         .join(Organisation, col(Organisation.id) == col(Suggestion.candidate_id))
         .where(
             col(Suggestion.organisation_id) == org_id,
+            # naming both kinds lets the planner use the unique (org, kind, candidate) index
+            col(Suggestion.kind).in_(["peer", "stakeholder"]),
             col(Suggestion.candidate_id) == candidate_id,
         )
         .order_by(col(Suggestion.rank))

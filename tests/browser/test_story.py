@@ -254,47 +254,28 @@ def no_sideways_scroll(page: Page) -> list[str]:
     return [f"scrollWidth {width}", *wide]
 
 
-def overflow(reason: str) -> Any:
-    return pytest.mark.xfail(strict=True, reason=f"BUG (web/static/convene.css): {reason}")
-
-
-FILTER_SELECTS = overflow(
-    "the directory's filter selects take the width of their longest option (grid items keep "
-    "min-width: auto); add `.field, .stack > *, .filters > * { min-width: 0; }` and "
-    "`.field select, .field input:not([type=checkbox]) { width: 100%; }`"
-)
-LONG_EMAIL = overflow(
-    "a long email address does not wrap in the contacts list; add "
-    "`.contacts, .met, .events, .relationships, dd { overflow-wrap: anywhere; }`"
-)
-WIDE_TABLE = overflow(
-    "the network page's tables are wider than the phone; wrap each in a "
-    '`<div class="table-scroll">` with `.table-scroll { overflow-x: auto; }`'
-)
-FILE_INPUT = overflow("the import form's file input keeps its intrinsic width (min-width: 0)")
-
 PHONE_PAGES = [
     ("anonymous", "en", "/"),
     ("anonymous", "en", "/login"),
     ("anonymous", "en", "/password-reset"),
-    pytest.param("member", "en", "/", marks=LONG_EMAIL),
-    pytest.param("member", "en", "/organisations", marks=FILTER_SELECTS),
-    pytest.param("member", "en", "/organisations?kind=ngo&country=IN", marks=FILTER_SELECTS),
+    ("member", "en", "/"),
+    ("member", "en", "/organisations"),
+    ("member", "en", "/organisations?kind=ngo&country=IN"),
     ("member", "en", "/organisations/arisa"),
-    pytest.param("member", "en", "/organisations/hoogveld-stone", marks=LONG_EMAIL),
-    pytest.param("member", "en", "/organisations/hoogveld-stone/edit", marks=LONG_EMAIL),
+    ("member", "en", "/organisations/hoogveld-stone"),
+    ("member", "en", "/organisations/hoogveld-stone/edit"),
     ("member", "en", "/introductions/new?to=solidaridad"),
     ("member", "en", "/account"),
-    pytest.param("member", "nl", "/", marks=LONG_EMAIL),
-    pytest.param("member", "nl", "/organisations", marks=FILTER_SELECTS),
+    ("member", "nl", "/"),
+    ("member", "nl", "/organisations"),
     ("member", "nl", "/organisations/arisa"),
-    pytest.param("coordinator", "en", "/", marks=LONG_EMAIL),
+    ("coordinator", "en", "/"),
     ("coordinator", "en", "/coordinator/queue"),
-    pytest.param("coordinator", "en", "/coordinator/network", marks=WIDE_TABLE),
-    pytest.param("coordinator", "nl", "/coordinator/network", marks=WIDE_TABLE),
+    ("coordinator", "en", "/coordinator/network"),
+    ("coordinator", "nl", "/coordinator/network"),
     ("coordinator", "en", "/coordinator/organisations/new"),
-    pytest.param("coordinator", "en", "/coordinator/import", marks=FILE_INPUT),
-    pytest.param("coordinator", "en", "/organisations/hoogveld-stone", marks=LONG_EMAIL),
+    ("coordinator", "en", "/coordinator/import"),
+    ("coordinator", "en", "/organisations/hoogveld-stone"),
     ("coordinator", "en", "/organisations/ser-imvo-network"),
 ]
 SIGN_IN = {"member": MEMBERS["hoogveld-stone"], "coordinator": COORDINATOR}

@@ -479,13 +479,6 @@ def test_not_relevant_removes_the_card(site: Site) -> None:
     assert [name for name, _, _ in cards(section(soup, "peers-title"))] == ["Bremer Stone"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: web/pages.py dashboard() lists every completed introduction a reader may read "
-    "(list_requests box=None, state=introduced): for a coordinator that is all of them, shown "
-    "as if their own organisation had met one side; restrict to requests where the actor's "
-    "organisation is a side (a box for 'mine' in convene/introductions/repository.py box_clause)",
-)
 def test_a_coordinators_dashboard_lists_only_their_own_organisations_introductions(
     site: Site,
 ) -> None:
@@ -812,12 +805,6 @@ def test_introduction_page_per_reader(site: Site) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the history on /introductions/{id} names each actor by their sign-in email "
-    "(convene/introductions/service.py _events_public: actor=email), so the target reads the "
-    "requester's email before consenting",
-)
 def test_the_target_does_not_read_the_requesters_email_before_consenting(site: Site) -> None:
     request_id = request_introduction(site, "a", "bremer-stone")
     approve(site, request_id)
@@ -1151,12 +1138,6 @@ def test_an_unexpected_error_is_a_500_page_in_the_layout(
     assert "boom" not in response.text and "Traceback" not in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the 500 page has no security headers: convene/asgi.py's Exception handler "
-    "runs in Starlette's ServerErrorMiddleware, outside the SecurityHeaders middleware; set "
-    "SECURITY_HEADERS on the response _unexpected() returns",
-)
 def test_the_500_page_has_the_security_headers(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
