@@ -84,6 +84,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -251,6 +252,20 @@ def _pick_terms(labels: Sequence[str]) -> str:
         elif len(chosen) < _MAX_TERMS:
             chosen.append((term, words))
     return ", ".join(term for term, _ in chosen)
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_other_network(
+    mine: frozenset[int], theirs: frozenset[int], slugs: tuple[str, ...]
+) -> str:
+    # few distinct network memberships exist, so the answer repeats across pairs
+    return str(slugs[min(n for n in theirs if n not in mine)])
+
+
+@functools.lru_cache(maxsize=65_536)
+def _pick_terms_cached(labels: tuple[str, ...]) -> str:
+    # the same few seeks/offers phrases recur across many pairs of a refresh
+    return _pick_terms(labels)
 
 
 class Matcher(BaseEstimator):  # type: ignore[misc]
@@ -447,6 +462,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self._adj_hub.eliminate_zeros()
         networks = np.flatnonzero(net.kinds[[net.index[g] for g in net.group_slugs]] == "network")
         self._network_slugs = np.array(net.group_slugs, dtype=object)[networks]
+        self._network_slug_tuple = tuple(str(slug) for slug in self._network_slugs)
         self._networks = sp.csr_array(net.incidence[:, networks])
         self._org_networks = [
             frozenset(self._networks.indices[a:b].tolist())
@@ -661,8 +677,9 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
 
     def _cross_network(self, i: int, j: int) -> str:
         """Slug of the first network (by slug) that ``j`` is in and ``i`` is not."""
-        mine = self._org_networks[i]
-        return str(self._network_slugs[min(n for n in self._org_networks[j] if n not in mine)])
+        return _first_other_network(
+            self._org_networks[i], self._org_networks[j], self._network_slug_tuple
+        )
 
     def _reasons(
         self, kind: str, ii: np.ndarray, jj: np.ndarray, parts: dict[str, Any]
@@ -799,10 +816,12 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                     Reason(
                         name,
                         {
-                            "terms": _pick_terms(
-                                sorted_terms[
-                                    text_starts[q] : min(text_starts[q] + 8, text_stops[q])
-                                ]
+                            "terms": _pick_terms_cached(
+                                tuple(
+                                    sorted_terms[
+                                        text_starts[q] : min(text_starts[q] + 8, text_stops[q])
+                                    ]
+                                )
                             ),
                             "direction": direction,
                         },
