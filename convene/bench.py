@@ -132,7 +132,7 @@ def _adamic_adar(matcher: Any, rng: random.Random, say: Callable[[str], None]) -
     position = np.full(adjacency.shape[0], -1)
     position[sample] = np.arange(len(sample))
     scores = adamic_adar(adjacency, np.asarray(sample)).toarray()
-    ours = scores[position[index[:, 0]], index[:, 1]]
+    ours = scores.ravel()[position[index[:, 0]] * scores.shape[1] + index[:, 1]]
     convene_seconds = time.perf_counter() - started
     return {
         "aa_pairs": float(len(pairs)),
