@@ -50,9 +50,11 @@ def dashboard(request: Request, session: SessionDep) -> Response:
     )
     met = []
     for request_ in completed:
-        other = request_.to if request_.from_ == actor.org_slug else request_.from_
+        mine_is_from = request_.from_ == actor.org_slug
+        other = request_.to if mine_is_from else request_.from_
+        other_name = request_.to_name if mine_is_from else request_.from_name
         people, _ = contacts.list_contacts(session, actor, other, limit=10, offset=0)
-        met.append((request_, other, people))
+        met.append((request_, other, other_name, people))
     queue_total = 0
     if actor.is_coordinator:
         _, queue_total = introductions.list_requests(

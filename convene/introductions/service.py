@@ -425,9 +425,9 @@ def expire(session: Session) -> int:
 
 
 def to_public(session: Session, requests: list[Request]) -> list[IntroductionPublic]:
-    ids = orgs_repo.slugs_by_id(
-        session, [r.from_org_id for r in requests] + [r.to_org_id for r in requests]
-    )
+    wanted = [r.from_org_id for r in requests] + [r.to_org_id for r in requests]
+    ids = orgs_repo.slugs_by_id(session, wanted)
+    names = orgs_repo.names_by_id(session, wanted)
     out = []
     for r in requests:
         assert r.id is not None
@@ -436,6 +436,8 @@ def to_public(session: Session, requests: list[Request]) -> list[IntroductionPub
                 id=r.id,
                 from_=ids[r.from_org_id],
                 to=ids[r.to_org_id],
+                from_name=names[r.from_org_id],
+                to_name=names[r.to_org_id],
                 state=IntroductionState(r.state),
                 proposed=r.proposed,
                 motivation=r.motivation,

@@ -117,6 +117,8 @@ class IntroductionPublic(BaseModel):
     id: int
     from_: str = Field(serialization_alias="from")
     to: str
+    from_name: str = ""
+    to_name: str = ""
     state: IntroductionState
     proposed: bool
     motivation: str

@@ -77,6 +77,18 @@ def slugs_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
+def names_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for part in chunks(sorted(set(ids))):
+        rows = session.execute(
+            select(col(Organisation.id), col(Organisation.name)).where(
+                col(Organisation.id).in_(part)
+            )
+        )
+        out.update(dict(rows.all()))
+    return out
+
+
 def active_clause(today: date) -> ColumnElement[bool]:
     return or_(col(Relationship.until).is_(None), col(Relationship.until) >= today)
 
@@ -233,7 +245,7 @@ def group_rows(session: Session) -> list[GroupRow]:
 
 def relationships_of(
     session: Session, org_id: int, *, limit: int, offset: int
-) -> tuple[list[tuple[Relationship, str, str]], int]:
+) -> tuple[list[tuple[Relationship, str, str, str, str]], int]:
     source = aliased(Organisation)
     target = aliased(Organisation)
     where = or_(col(Relationship.source_id) == org_id, col(Relationship.target_id) == org_id)
@@ -241,7 +253,7 @@ def relationships_of(
         select(func.count()).select_from(Relationship).where(where)
     ).scalar_one()
     rows = session.execute(
-        select(Relationship, col(source.slug), col(target.slug))
+        select(Relationship, col(source.slug), col(target.slug), col(source.name), col(target.name))
         .join(source, col(source.id) == col(Relationship.source_id))
         .join(target, col(target.id) == col(Relationship.target_id))
         .where(where)
@@ -249,9 +261,4 @@ def relationships_of(
         .limit(limit)
         .offset(offset)
     )
-    return [(rel, s, t) for rel, s, t in rows], int(total)
-
-
-def all_relationship_keys(session: Session) -> dict[tuple[int, int, str], Relationship]:
-    rows = session.execute(select(Relationship)).scalars()
-    return {(r.source_id, r.target_id, str(r.type)): r for r in rows}
+    return [(rel, s, t, sn, tn) for rel, s, t, sn, tn in rows], int(total)

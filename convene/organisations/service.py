@@ -88,7 +88,7 @@ def list_relationships(
     org = get_organisation(session, slug)
     assert org.id is not None
     rows, total = repo.relationships_of(session, org.id, limit=limit, offset=offset)
-    return [_view(r, s, t) for r, s, t in rows], total
+    return [_view(r, s, t, sn, tn) for r, s, t, sn, tn in rows], total
 
 
 # --------------------------------------------------------------------------- editing
@@ -111,6 +111,8 @@ class RelationshipEnd(BaseModel):
 
 class RelationshipView(RelationshipPublic):
     id: int
+    source_name: str | None = None
+    target_name: str | None = None
 
 
 def _check_vocabulary(
@@ -221,12 +223,20 @@ def end_relationship(
     return _view(rel, slugs[rel.source_id], slugs[rel.target_id])
 
 
-def _view(rel: Relationship, source: str, target: str) -> RelationshipView:
+def _view(
+    rel: Relationship,
+    source: str,
+    target: str,
+    source_name: str | None = None,
+    target_name: str | None = None,
+) -> RelationshipView:
     assert rel.id is not None
     return RelationshipView(
         id=rel.id,
         source=source,
         target=target,
+        source_name=source_name,
+        target_name=target_name,
         type=RelationshipType(rel.type),
         since=rel.since,
         until=rel.until,

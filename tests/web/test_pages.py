@@ -433,7 +433,7 @@ def test_signed_out_visitors_get_the_welcome_page_and_are_sent_to_sign_in(site: 
 
 def test_the_introduction_story_across_four_dashboards(site: Site) -> None:
     request_id = request_introduction(site, "a", "bremer-stone")
-    row = "acme-stone → bremer-stone"
+    row = "Acme Stone → Bremer Stone"
 
     outgoing = section(get(site.as_("a"), "/"), "outgoing-title")
     assert [
@@ -455,8 +455,8 @@ def test_the_introduction_story_across_four_dashboards(site: Site) -> None:
 
     accept(site, "b", request_id)
     for who, other, person in (
-        ("a", "bremer-stone", "Bas Kok, CSR manager — bas@bremer.example"),
-        ("b", "acme-stone", "Anna Smit, CSR manager — anna@acme.example"),
+        ("a", "Bremer Stone", "Bas Kok, CSR manager — bas@bremer.example"),
+        ("b", "Acme Stone", "Anna Smit, CSR manager — anna@acme.example"),
     ):
         met = section(get(site.as_(who), "/"), "met-title")
         assert [
@@ -714,7 +714,7 @@ def test_profile_shows_the_organisation_and_its_network(site: Site) -> None:
     relationships = section(soup, "rels-title")
     assert text(relationships.find("h2")) == "Relationships (1)"
     assert texts(relationships.select("ul.relationships li")) == [
-        "acme-stone member of stone-covenant (since January 1, 2020)"
+        "Acme Stone member of Natural Stone Covenant (since January 1, 2020)"
     ]
     # members see no curation tools
     assert soup.find("section", class_="coordinator") is None
@@ -1165,7 +1165,7 @@ def test_dutch_from_accept_language(site: Site) -> None:
     assert isinstance(html, Tag) and html["lang"] == "nl"
     relationships = texts(section(soup, "rels-title").select("ul.relationships li"))
     assert relationships == [
-        f"acme-stone {nl('member of')} stone-covenant ({nl('since')} 1 januari 2020)"
+        f"Acme Stone {nl('member of')} Natural Stone Covenant ({nl('since')} 1 januari 2020)"
     ]
     facts = soup.select_one("article dl")
     assert facts is not None
