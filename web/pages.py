@@ -109,10 +109,10 @@ def directory(
             "pages": max(1, -(-total // PAGE_SIZE)),
             "base_query": urlencode(active) + "&" if active else "",
             "kinds": network.KINDS,
-            "sectors": vocabulary.sectors,
-            "themes": vocabulary.themes,
-            "countries": countries(language),
-            "groups": service.group_choices(session),
+            "sector_options": tuple((k, t.name(language)) for k, t in vocabulary.sectors.items()),
+            "theme_options": tuple((k, t.name(language)) for k, t in vocabulary.themes.items()),
+            "country_options": tuple(countries(language).items()),
+            "group_options": tuple((g.slug, g.name) for g in service.group_choices(session)),
         },
     )
 

@@ -12,7 +12,7 @@ from convene.models.common import RelationshipType, created_at_field
 
 
 class RelationshipBase(SQLModel):
-    type: RelationshipType = Field(sa_type=Text, index=True)
+    type: RelationshipType = Field(sa_type=Text)
     since: date
     until: date | None = None
 
