@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Engine
 
-from benchmarks.common import load_baseline, print_table, run_measured
+from benchmarks.common import report, run_measured
 
 CONVENE = str(Path(sys.executable).parent / "convene")
 WEEK = "2026-W48"
@@ -193,9 +193,7 @@ def main() -> int:
         if args.postgres:
             reset_postgres(args.postgres)
             results.update(bench("postgresql", args.postgres, args.contacts, workdir))
-        print_table(results, load_baseline(args.baseline))
-        if args.save:
-            args.save.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        report(results, args.baseline, args.save)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

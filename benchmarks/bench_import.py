@@ -11,7 +11,6 @@ and reading its peak RSS. Prints one table (and ratios against ``--baseline``).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.common import load_baseline, print_table, run_measured
+from benchmarks.common import report, run_measured
 from benchmarks.synthetic import generate
 
 CONVENE = str(Path(sys.executable).parent / "convene")
@@ -76,9 +75,7 @@ def main() -> int:
             (run_measured([CONVENE, "--help"]) for _ in range(5)), key=lambda m: m.seconds
         )
         results["help_seconds"] = help_run.seconds
-        print_table(results, load_baseline(args.baseline))
-        if args.save:
-            args.save.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        report(results, args.baseline, args.save)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -64,3 +64,10 @@ def print_table(results: dict[str, float], baseline: dict[str, Any]) -> None:
         if isinstance(base, int | float) and base:
             line += f"  {base:>12.2f}  {value / base:>7.2f}"
         print(line)
+
+
+def report(results: dict[str, float], baseline: Path | None, save: Path | None) -> None:
+    """Print the figures beside a baseline run, and keep them for the next comparison."""
+    print_table(results, load_baseline(baseline))
+    if save is not None:
+        save.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

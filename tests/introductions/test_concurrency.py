@@ -6,10 +6,7 @@ wins; the other gets a 409 with a reason code, and the audit log records one eve
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +21,7 @@ from sqlalchemy.engine import Engine
 from convene.asgi import create_app
 from convene.db import unit_of_work
 from tests.factories import bearer, make_organisation, make_token, make_user
+from tests.servers import serving
 from tests.smtp import free_port
 
 ROUNDS = 5
@@ -174,47 +172,8 @@ def test_both_ends_asking_for_the_same_pair_at_once_one_wins(
 def server(network: Network, tmp_path: Path) -> Iterator[str]:  # noqa: ARG001 (data first)
     """``convene serve --workers 2`` on a free port, against the test database (the
     environment the ``database_url`` fixture set); always stopped afterwards."""
-    port = free_port()
-    executable = Path(sys.executable).parent / "convene"
-    log_path = tmp_path / "serve.log"
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(executable),
-                "serve",
-                "--workers",
-                "2",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=dict(os.environ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"convene serve exited:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"convene serve did not answer /healthz:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with serving(free_port(), dict(os.environ), tmp_path / "serve.log", workers=2) as base:
+        yield base
 
 
 def test_two_worker_processes_approving_at_once_one_wins(server: str, network: Network) -> None:
