@@ -104,6 +104,9 @@ class Digest:
     week: IsoWeek
     week_date: str
     wants_digest: bool
+    # a company's peers are companies and its stakeholders unions, NGOs…; for a
+    # stakeholder it is the other way round, and the headings say so
+    is_company: bool = True
     peers: list[SuggestionItem] = field(default_factory=list)
     stakeholders: list[SuggestionItem] = field(default_factory=list)
     waiting: list[RequestItem] = field(default_factory=list)
@@ -315,6 +318,7 @@ def _digest(
         week=week,
         week_date=i18n.format_date(week.monday, language),
         wants_digest=contact.digest == DigestPreference.weekly,
+        is_company=str(getattr(orgs.get(org_id), "kind", "company")) == "company",
         peers=items(SuggestionKind.peer),
         stakeholders=items(SuggestionKind.stakeholder),
         shown=[(org_id, r.candidate_id) for rows in pick.values() for r in rows],

@@ -268,6 +268,8 @@ NL: dict[str, str] = {
     "If an account exists for that address, a reset link is on its way.": "Als er een account bij dat adres hoort, is er een link onderweg.",
     "Send a reset link": "Stuur een link",
     "HTML": "HTML",
+    "Organisations like yours": "Organisaties zoals de jouwe",
+    "Companies you could help": "Bedrijven die je kunt helpen",
 }
 
 NL_PLURAL: dict[str, tuple[str, str]] = {

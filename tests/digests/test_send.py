@@ -298,3 +298,29 @@ class TestOutbox:
             send(engine, port)
         assert to_addresses(sink.messages) == ["bram@example.org"]
         assert states(engine)[network.anna] == ("skipped", 0)
+
+
+def test_a_stakeholders_headings_say_what_its_suggestions_are(
+    engine: Engine, network: Network
+) -> None:
+    """For an NGO, peers are other stakeholders and "stakeholder" suggestions are companies."""
+    from convene.models import Organisation
+    from tests.digests.support import add_suggestion
+
+    with unit_of_work(engine) as session:
+        arisa = session.get(Organisation, network.arisa)
+        somo = session.get(Organisation, network.somo)
+        hoogveld = session.get(Organisation, network.hoogveld)
+        assert arisa is not None and somo is not None and hoogveld is not None
+        make_contact(session, organisation=arisa, name="Amina", email="amina@example.org")
+        add_suggestion(session, arisa, somo, kind="peer")
+        add_suggestion(session, arisa, hoogveld, kind="stakeholder")
+    with smtp_server() as (sink, port):
+        send(engine, port)
+    messages = _by_recipient(sink.messages)
+    ngo_text, _ = parts(messages["amina@example.org"])
+    company_text, _ = parts(messages["anna@example.org"])
+    assert "== Organisations like yours ==" in ngo_text
+    assert "== Companies you could help ==" in ngo_text
+    assert "== Companies like yours ==" in company_text
+    assert "== Stakeholders who could help ==" in company_text
