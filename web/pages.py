@@ -117,13 +117,17 @@ def directory(
     )
 
 
-def _profile_context(request: Request, session: SessionDep, slug: str) -> dict[str, object]:
+def _profile_context(
+    request: Request, session: SessionDep, slug: str, page: int = 1
+) -> dict[str, object]:
     actor = require_actor(request)
     language = request_language(request)
     org = service.get_organisation(session, slug)
     assert org.id is not None
     public = service.get_public(session, slug)
-    relationships, relationship_total = service.list_relationships(session, slug, limit=100)
+    relationships, relationship_total = service.list_relationships(
+        session, slug, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     people, _ = contacts.list_contacts(session, actor, slug, limit=100, offset=0)
     why = None
     if actor.org_id is not None and actor.org_id != org.id:
@@ -139,6 +143,8 @@ def _profile_context(request: Request, session: SessionDep, slug: str) -> dict[s
         "org": public,
         "relationships": relationships,
         "relationship_total": relationship_total,
+        "page": page,
+        "pages": max(1, -(-relationship_total // PAGE_SIZE)),
         "contacts": people,
         "why": why,
         "coordinator_suggestions": own_suggestions,
@@ -158,8 +164,13 @@ def _profile_context(request: Request, session: SessionDep, slug: str) -> dict[s
 
 
 @router.get("/organisations/{slug}", response_class=HTMLResponse)
-def profile(request: Request, session: SessionDep, slug: str) -> Response:
-    return render(request, "organisation.html", _profile_context(request, session, slug))
+def profile(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    page: Annotated[int, Query(ge=1, le=10_000, description="Page of relationships")] = 1,
+) -> Response:
+    return render(request, "organisation.html", _profile_context(request, session, slug, page))
 
 
 EDIT_FIELDS = ("name", "description", "offers", "seeks", "size_band", "website",

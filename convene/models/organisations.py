@@ -61,7 +61,9 @@ class OrganisationTag(SQLModel, table=True):
     """A sector, country or theme of an organisation: one row per value, for filtering."""
 
     __tablename__ = "organisation_tag"
-    __table_args__ = (Index("ix_organisation_tag_facet_value", "facet", "value"),)
+    __table_args__ = (
+        Index("ix_organisation_tag_facet_value", "facet", "value", "organisation_id"),
+    )
 
     organisation_id: int = Field(
         foreign_key="organisation.id", primary_key=True, ondelete="CASCADE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from convene.models.common import RelationshipType, created_at_field
@@ -24,11 +24,13 @@ class Relationship(RelationshipBase, table=True):
         UniqueConstraint("source_id", "target_id", "type", name="uq_relationship_pair_type"),
         CheckConstraint("source_id <> target_id", name="ck_relationship_no_self_loop"),
         CheckConstraint("until IS NULL OR until >= since", name="ck_relationship_period"),
+        # members of a group, read from the index alone (migration 0007)
+        Index("ix_relationship_target_type", "target_id", "type", "until", "source_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    target_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    target_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
     created_at: datetime = created_at_field()
 
 

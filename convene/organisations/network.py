@@ -204,7 +204,12 @@ def ego_network(session: Session, org: Organisation, today: date | None = None) 
     )
     active = repo.active_clause(today)
     total = session.execute(
-        select(func.count()).select_from(Relationship).join(Organisation, touches).where(active)
+        select(func.count())
+        .select_from(Relationship)
+        .where(
+            or_(col(Relationship.source_id) == org.id, col(Relationship.target_id) == org.id),
+            active,
+        )
     ).scalar_one()
     # a hub has thousands of neighbours: fetch only the ones drawn (relationships other
     # than membership first, then members, by name)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlmodel import Session, col
 
 from convene.errors import ConveneError
@@ -198,7 +198,19 @@ def import_file(
         _import_contacts(session, read.rows, name, errors, report, progress)
     if dry_run:
         session.rollback()
+    else:
+        # fresh planner statistics, so SQLite picks the selective index for the directory's
+        # filters after a bulk load (tens of ms at 25,000 organisations)
+        for table in _ANALYZED[kind]:
+            session.execute(text(f"ANALYZE {table}"))
     return report
+
+
+_ANALYZED = {
+    ImportKind.organisations: ("organisation", "organisation_tag"),
+    ImportKind.relationships: ("relationship",),
+    ImportKind.contacts: ("contact",),
+}
 
 
 def _fail_if(errors: list[RowError]) -> None:

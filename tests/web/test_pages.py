@@ -589,6 +589,36 @@ def test_directory_pagination(site: Site) -> None:
     assert links == [("prev", "?page=8")]
 
 
+def test_the_group_filter_follows_new_and_renamed_groups(site: Site) -> None:
+    # the options are kept between requests; they must still follow every change
+    def options() -> list[tuple[str, str]]:
+        form = get(site.as_("a"), "/organisations").find("form", attrs={"role": "search"})
+        assert isinstance(form, Tag)
+        group = form.find("select", attrs={"name": "group"})
+        assert isinstance(group, Tag)
+        return [(str(o["value"]), text(o)) for o in group.find_all("option")][1:]
+
+    assert options() == [("stone-covenant", "Natural Stone Covenant")]
+    with unit_of_work(site.engine) as session:
+        make_organisation(session, slug="garment-covenant", name="Garment Covenant",
+                          kind="covenant")  # fmt: skip
+    assert options() == [
+        ("garment-covenant", "Garment Covenant"),
+        ("stone-covenant", "Natural Stone Covenant"),
+    ]
+    response = submit(
+        site.as_("coordinator"),
+        "/organisations/stone-covenant/edit",
+        "/organisations/stone-covenant/edit",
+        name="Agreement on Natural Stone",
+    )
+    assert response.status_code == 303, response.text
+    assert options() == [
+        ("stone-covenant", "Agreement on Natural Stone"),
+        ("garment-covenant", "Garment Covenant"),
+    ]
+
+
 @pytest.mark.parametrize("query", ["page=0", "page=abc", "country=NLD"])
 def test_directory_refuses_bad_parameters_in_the_layout(site: Site, query: str) -> None:
     soup = get(site.as_("a"), f"/organisations?{query}", status=400)
@@ -719,6 +749,26 @@ def test_profile_shows_the_organisation_and_its_network(site: Site) -> None:
     # members see no curation tools
     assert soup.find("section", class_="coordinator") is None
     assert soup.find_all("form", attrs={"action": re.compile("^/relationships/")}) == []
+
+
+def test_profile_relationships_are_paginated(site: Site) -> None:
+    # a hub's relationships come 25 to a page, with links to the others
+    with unit_of_work(site.engine) as session:
+        hub = make_organisation(session, slug="zz-hub", name="Zz Hub")
+        for n in range(1, 28):
+            partner = make_organisation(session, slug=f"aa-partner-{n:02d}", name=f"P {n:02d}")
+            make_relationship(session, source=partner, target=hub)
+    client = site.as_("c")
+
+    def page(query: str = "") -> tuple[str, list[str], list[tuple[str, str]]]:
+        rels = section(get(client, f"/organisations/zz-hub{query}"), "rels-title")
+        links = [(str(a["rel"][0]), str(a["href"])) for a in rels.select("nav.pagination a")]
+        return text(rels.find("h2")), texts(rels.select("ul.relationships li")), links
+
+    everyone = [f"P {n:02d} partner Zz Hub (since January 1, 2020)" for n in range(1, 28)]
+    assert page() == ("Relationships (27)", everyone[:25], [("next", "?page=2")])
+    assert page("?page=2") == ("Relationships (27)", everyone[25:], [("prev", "?page=1")])
+    get(client, "/organisations/zz-hub?page=0", status=400)
 
 
 def test_ego_network_grows_with_the_introduction(site: Site) -> None:
