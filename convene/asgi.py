@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -88,8 +91,21 @@ def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
     )
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Everything imported by now lives as long as the worker: move it out of the garbage
+    # collector's sight, so a full collection no longer walks it (~100 ms, every few
+    # hundred requests, which every request in flight then waited for).
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="Convene",
         version=__version__,
         description="Stakeholder matching for responsible-business networks.",

@@ -327,11 +327,17 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes", min=1)] = 1,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
 ) -> None:
-    """Serve the web pages and the API with uvicorn."""
-    import uvicorn
+    """Serve the web pages and the API with uvicorn.
+
+    With --workers N on Linux each worker listens on its own SO_REUSEPORT socket, so the
+    kernel shares connections between them (see convene/serving.py).
+    """
+    import logging
 
     from convene import migrate
     from convene.db import get_engine
+    from convene.serving import ServeOptions
+    from convene.serving import serve as run_server
     from convene.settings import get_settings
 
     settings = get_settings()
@@ -341,15 +347,14 @@ def serve(
         fail(f"the database is at {current or 'empty'}, not {head}: run `convene db upgrade`")
     settings.resolved_secret_key()
     typer.echo(f"Convene on http://{host}:{port} ({settings.database_url})", err=True)
-    uvicorn.run(
-        "convene.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=True,
-        log_level=settings.log_level.lower(),
-    )
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s: %(message)s")
+    options = ServeOptions(host=host, port=port, log_level=settings.log_level.lower())
+    try:
+        status = run_server(options, workers=workers, reload=reload)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    if status:
+        raise typer.Exit(status)
 
 
 def main() -> None:  # pragma: no cover - console entry point

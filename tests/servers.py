@@ -22,6 +22,15 @@ def serving(
 ) -> Iterator[str]:
     """Yield the base URL of ``convene serve`` on ``port``; fail the test with the server's
     log if it exits or does not answer within ``startup`` seconds."""
+    with serving_process(port, env, log_path, workers=workers, startup=startup) as (base, _):
+        yield base
+
+
+@contextmanager
+def serving_process(
+    port: int, env: dict[str, str], log_path: Path, *, workers: int = 1, startup: float = 60
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like :func:`serving`, also yielding the ``convene serve`` process."""
     base = f"http://127.0.0.1:{port}"
     args = [CONVENE, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
@@ -41,7 +50,7 @@ def serving(
             if time.monotonic() > deadline:
                 pytest.fail(f"convene serve did not answer /healthz in {startup} s")
             time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
