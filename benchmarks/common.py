@@ -6,6 +6,7 @@ import json
 import os
 import resource
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,31 @@ class Measured:
     stderr: str
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, summed, in KiB."""
+    import psutil
+
+    total = 0
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            continue  # it ended between the listing and the reading
+    return total // 1024
+
+
 def run_measured(args: list[str], env: dict[str, str] | None = None) -> Measured:
-    """Run ``args`` and return its wall time and the child's own peak RSS (from wait4)."""
+    """Run ``args``; its wall time and peak RSS.
+
+    The peak is the larger of the process's own peak (from wait4) and the sum over the
+    process and every process it started, sampled every 20 ms: `match refresh` forks a
+    second ranker, and both count (shared copy-on-write pages twice, so it errs high).
+    """
     started = time.perf_counter()
     proc = subprocess.Popen(
         args,
@@ -31,13 +55,25 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> Measured
         stderr=subprocess.PIPE,
         text=True,
     )
+    tree_peak = [0]
+    finished = threading.Event()
+
+    def sample() -> None:
+        while not finished.wait(0.02):
+            tree_peak[0] = max(tree_peak[0], _tree_rss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     # communicate() would reap the child and lose its rusage: read the pipes, then wait4
     out = proc.stdout.read() if proc.stdout else ""
     err = proc.stderr.read() if proc.stderr else ""
+    finished.set()
+    sampler.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode, out, err)
+    peak_mb = max(usage.ru_maxrss, tree_peak[0]) / 1024
+    return Measured(seconds, peak_mb, proc.returncode, out, err)
 
 
 def own_peak_rss_mb() -> float:

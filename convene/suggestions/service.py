@@ -7,10 +7,12 @@ organisations it touches as stale; ``refresh(stale_only=True)`` recomputes just 
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from sqlmodel import Session
@@ -33,6 +35,7 @@ from convene.vocabulary.service import load_vocabulary
 
 TOP_K = 10
 WRITE_BATCH = 5000
+PARALLEL_MIN = 2000  # organisations from which a full refresh ranks in two processes
 Progress = Callable[[str, int, int], None]
 
 
@@ -56,8 +59,15 @@ def refresh(
     stale_only: bool = False,
     k: int = TOP_K,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> RefreshReport:
-    """Recompute and store suggestions (all organisations, or only the stale ones)."""
+    """Recompute and store suggestions (all organisations, or only the stale ones).
+
+    A full refresh of a large network ranks each kind in its own forked process, so both
+    cores work, while this process only writes what they send (``parallel=None``: when
+    the machine has more than one core, can fork, and the network has at least
+    :data:`PARALLEL_MIN` organisations). One writer, one transaction, either way.
+    """
     from matching import MODEL_VERSION
 
     network = load_network(session)
@@ -67,69 +77,151 @@ def refresh(
         return report
     matcher = fit_matcher(network)
     repo.delete_for(session, targets)
+    if parallel is None:
+        parallel = (
+            targets is None
+            and len(matcher.source_slugs_) >= PARALLEL_MIN
+            and (os.cpu_count() or 1) > 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        )
+
+    def store(kind: SuggestionKind, rows: list[repo.EncodedRow]) -> None:
+        repo.insert_encoded(
+            session, rows, kind=kind.value, model_version=MODEL_VERSION, created_at=now
+        )
+        report.suggestions[kind.value] = report.suggestions.get(kind.value, 0) + len(rows)
+
     now = utcnow()
-    slugs = network.slugs
-    # Ranking is numpy work and writing is the driver's: a writer thread takes the rows
-    # while the next batch is ranked. Only the writer touches the session until it ends.
-    batches: queue.Queue[list[dict[str, Any]] | None] = queue.Queue(maxsize=4)
-    failure: list[BaseException] = []
-
-    def write() -> None:
-        while (batch := batches.get()) is not None:
-            if not failure:
-                try:
-                    repo.insert_many(session, batch)
-                except BaseException as exc:  # re-raised in the caller's thread
-                    failure.append(exc)
-
-    writer = threading.Thread(target=write, name="suggestion-writer", daemon=True)
-    writer.start()
-    try:
+    if parallel and targets is None:
+        _rank_in_children(matcher, network, k, store, progress)
+    else:
         for kind in SuggestionKind:
-            written = 0
-            rows: list[dict[str, Any]] = []
-            if targets is None:
-                total = len(matcher.source_slugs_)
-
-                def tick(n: int, _kind: str = kind.value, _total: int = total) -> None:
-                    if progress:
-                        progress(f"{_kind} suggestions", n, _total)
-
-                results = matcher.suggest_all(kind.value, k=k, progress=tick)
-            else:
-                wanted = [slugs[i] for i in sorted(targets) if i in slugs]
-                results = (matcher.suggest(slug, kind.value, k=k) for slug in wanted)
-            for candidates in results:
-                for rank, cand in enumerate(candidates, start=1):
-                    rows.append(
-                        {
-                            "organisation_id": network.ids[cand.org],
-                            "candidate_id": network.ids[cand.candidate],
-                            "kind": kind.value,
-                            "rank": rank,
-                            "score": round(float(cand.score), 6),
-                            "reasons": [r.to_dict() for r in cand.reasons],
-                            "model_version": MODEL_VERSION,
-                            "created_at": now,
-                        }
-                    )
-                if len(rows) >= WRITE_BATCH:
-                    batches.put(rows)
-                    written += len(rows)
-                    rows = []
-                if failure:
-                    break
-            batches.put(rows)
-            written += len(rows)
-            report.suggestions[kind.value] = written
-    finally:
-        batches.put(None)
-        writer.join()
-    if failure:
-        raise failure[0]
+            report.suggestions[kind.value] = 0
+            for rows in _ranked(matcher, network, kind, k, targets, progress):
+                store(kind, rows)
+    report.suggestions = {
+        kind.value: report.suggestions.get(kind.value, 0) for kind in SuggestionKind
+    }
     report.organisations = len(targets) if targets is not None else len(matcher.source_slugs_)
     repo.clear_stale(session, targets)
     return report
+
+
+def _ranked(
+    matcher: Any,
+    network: Network,
+    kind: SuggestionKind,
+    k: int,
+    targets: set[int] | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> Iterator[list[repo.EncodedRow]]:
+    """The rows to store for one kind, :data:`WRITE_BATCH` at a time, reasons as JSON."""
+    if targets is None:
+        total = len(matcher.source_slugs_)
+
+        def tick(n: int) -> None:
+            if progress:
+                progress(f"{kind.value} suggestions", n, total)
+
+        results: Iterable[list[Any]] = matcher.suggest_all(kind.value, k=k, progress=tick)
+    else:
+        wanted = [network.slugs[i] for i in sorted(targets) if i in network.slugs]
+        results = (matcher.suggest(slug, kind.value, k=k) for slug in wanted)
+    ids, encode = network.ids, repo.encode_json
+    rows: list[repo.EncodedRow] = []
+    for candidates in results:
+        for rank, cand in enumerate(candidates, start=1):
+            reasons = [{"code": r.code, "params": dict(r.params), "weight": r.weight}
+                       for r in cand.reasons]  # fmt: skip
+            rows.append(
+                (ids[cand.org], ids[cand.candidate], rank, round(float(cand.score), 6),
+                 encode(reasons))
+            )  # fmt: skip
+        if len(rows) >= WRITE_BATCH:
+            yield rows
+            rows = []
+    yield rows
+
+
+def _rank_in_children(
+    matcher: Any,
+    network: Network,
+    k: int,
+    store: Callable[[SuggestionKind, list[repo.EncodedRow]], None],
+    progress: Progress | None,
+) -> None:
+    """Rank each kind in a forked copy of this process; store their rows as they come.
+
+    The children inherit the fitted matcher (nothing is pickled but the rows they send
+    back) and never touch the database; this process is the only writer. A child that
+    fails or dies makes the refresh fail, and the caller's transaction rolls back.
+    """
+    context = multiprocessing.get_context("fork")
+    children: dict[Connection, tuple[SuggestionKind, BaseProcess]] = {}
+    try:
+        for kind in SuggestionKind:
+            receiver, sender = context.Pipe(duplex=False)
+            child: BaseProcess = context.Process(
+                target=_rank_in_child,
+                args=(matcher, network, kind, k, sender),
+                name=f"convene-rank-{kind.value}",
+                daemon=True,
+            )
+            child.start()
+            sender.close()
+            children[receiver] = (kind, child)
+        pending = set(children)
+        while pending:
+            for ready in wait(list(pending)):
+                assert isinstance(ready, Connection)
+                kind, child = children[ready]
+                try:
+                    tag, payload = ready.recv()
+                except EOFError:
+                    child.join(timeout=5)
+                    raise RuntimeError(
+                        f"the process ranking {kind.value} suggestions ended early "
+                        f"(exit code {child.exitcode})"
+                    ) from None
+                if tag == "rows":
+                    store(kind, payload)
+                elif tag == "tick":
+                    if progress:
+                        progress(f"{kind.value} suggestions", payload, len(matcher.source_slugs_))
+                elif tag == "error":
+                    raise RuntimeError(f"ranking {kind.value} suggestions failed: {payload}")
+                else:
+                    pending.discard(ready)
+    except BaseException:
+        for _, process in children.values():
+            process.kill()  # the refresh fails: no need to wait for the other kind
+        raise
+    finally:
+        for connection, (_, process) in children.items():
+            connection.close()
+            if process.is_alive():
+                process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _rank_in_child(
+    matcher: Any, network: Network, kind: SuggestionKind, k: int, sender: Connection
+) -> None:
+    from threadpoolctl import threadpool_limits
+
+    try:
+        progress = lambda _label, n, _total: sender.send(("tick", n))  # noqa: E731
+        # two rankers share the cores: a BLAS pool of one each (more threads only contend)
+        with threadpool_limits(limits=1):
+            for rows in _ranked(matcher, network, kind, k, None, progress):
+                sender.send(("rows", rows))
+        sender.send(("done", None))
+    except BaseException as exc:  # reported by the parent, which fails the refresh
+        sender.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        sender.close()
 
 
 def _check_kind(kind: str) -> SuggestionKind:

@@ -80,6 +80,60 @@ def test_refresh_stores_both_kinds_with_concrete_reasons(network: Engine) -> Non
     assert {row.model_version for row in rows} == {"convene-1"}
 
 
+def all_rows(engine: Engine) -> list[tuple[object, ...]]:
+    with unit_of_work(engine, readonly=True) as session:
+        return [
+            (s.organisation_id, s.kind, s.rank, s.candidate_id, s.score, s.reasons)
+            for s in session.execute(
+                select(Suggestion).order_by(
+                    col(Suggestion.organisation_id), col(Suggestion.kind), col(Suggestion.rank)
+                )
+            ).scalars()
+        ]
+
+
+def test_ranking_in_two_processes_stores_what_one_process_does(network: Engine) -> None:
+    reports, runs, ticks = [], [], []
+    for parallel in (False, True):
+        seen: list[tuple[str, int, int]] = []
+        with unit_of_work(network) as session:
+            reports.append(
+                refresh(session, parallel=parallel, progress=lambda *tick: seen.append(tick))
+            )
+        runs.append(all_rows(network))
+        ticks.append(seen)
+    assert runs[0] == runs[1] and len(runs[0]) > 0
+    assert reports[0].suggestions == reports[1].suggestions
+    assert list(reports[1].suggestions) == ["peer", "stakeholder"]
+    # the forked ranker reports its progress through the parent
+    for seen in ticks:
+        assert {(label, total) for label, _, total in seen} == {
+            ("peer suggestions", 5), ("stakeholder suggestions", 5)
+        }  # fmt: skip
+
+
+def test_a_failure_in_the_forked_ranker_changes_nothing(
+    network: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with unit_of_work(network) as session:
+        refresh(session)
+    before = all_rows(network)
+    from matching import Matcher
+
+    real = Matcher.suggest_all
+
+    def broken(self: Matcher, kind: str = "peer", *args: object, **kwargs: object) -> object:
+        if kind == "stakeholder":
+            raise MemoryError("no room for the stakeholders")
+        return real(self, kind, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Matcher, "suggest_all", broken)
+    with pytest.raises(RuntimeError, match="ranking stakeholder suggestions failed: MemoryError"):
+        with unit_of_work(network) as session:
+            refresh(session, parallel=True)
+    assert all_rows(network) == before
+
+
 def test_same_data_gives_the_same_suggestions(network: Engine) -> None:
     runs = []
     for _ in range(2):
