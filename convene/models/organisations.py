@@ -50,7 +50,11 @@ class OrganisationBase(SQLModel):
 
 
 class Organisation(OrganisationBase, table=True):
-    __table_args__ = (Index("ix_organisation_sort_name", func.lower(text("name")), "slug"),)
+    __table_args__ = (
+        Index("ix_organisation_sort_name", func.lower(text("name")), "slug"),
+        # the directory's in-memory index checks max(updated_at) on every page (0007)
+        Index("ix_organisation_updated_at", "updated_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = created_at_field()

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+import numpy as np
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -19,6 +20,7 @@ from convene.models import (
     Relationship,
     RelationshipType,
 )
+from convene.organisations.directory import directory_index
 
 TAG_COLUMNS = (
     col(OrganisationTag.organisation_id),
@@ -115,20 +117,7 @@ def filter_clauses(flt: OrganisationFilter, today: date) -> list[ColumnElement[b
     if flt.theme:
         clauses.append(_has_tag(Facet.theme, flt.theme))
     if flt.group:
-        # the group's id first, then its members' ids: an IN over one index range instead
-        # of an EXISTS evaluated for every organisation
-        group_id = (
-            select(col(Organisation.id)).where(col(Organisation.slug) == flt.group)
-        ).scalar_subquery()
-        clauses.append(
-            col(Organisation.id).in_(
-                select(col(Relationship.source_id)).where(
-                    col(Relationship.target_id) == group_id,
-                    col(Relationship.type) == RelationshipType.member_of.value,
-                    active_clause(today),
-                )
-            )
-        )
+        clauses.append(col(Organisation.id).in_(_group_members(flt.group, today)))
     if flt.q:
         pattern = f"%{flt.q.strip().lower()}%"
         clauses.append(
@@ -149,6 +138,70 @@ def filter_clauses(flt: OrganisationFilter, today: date) -> list[ColumnElement[b
 
 
 def list_organisations(
+    session: Session, flt: OrganisationFilter, *, limit: int, offset: int, today: date
+) -> tuple[list[Organisation], int]:
+    """One page of the organisations matching ``flt``, in directory order, and their count.
+
+    Kind and tag filters (and none) use the in-memory directory index; one group alone
+    has its own two queries; text search, and a group with other filters, are SQL.
+    """
+    tagged = flt.kind or flt.sector or flt.country or flt.theme
+    if flt.q or (flt.group and tagged):
+        return _search(session, flt, limit=limit, offset=offset, today=today)
+    if flt.group:
+        return _group_page(session, flt.group, limit=limit, offset=offset, today=today)
+    index = directory_index(session)
+    mask = np.ones(index.ids.size, dtype=bool)
+    if flt.kind:
+        mask &= index.kinds == flt.kind
+    for facet, value in (
+        (Facet.sector, flt.sector),
+        (Facet.country, flt.country.upper() if flt.country else None),
+        (Facet.theme, flt.theme),
+    ):
+        if value:
+            mask &= index.mask(index.tags.get((facet.value, value), np.zeros(0, np.int64)))
+    hits = np.flatnonzero(mask)
+    page = [int(i) for i in index.ids[hits[offset : offset + limit]]]
+    found = {
+        org.id: org
+        for org in session.execute(
+            select(Organisation).where(col(Organisation.id).in_(page))
+        ).scalars()
+    }
+    return [found[i] for i in page if i in found], int(hits.size)
+
+
+def _group_members(slug: str, today: date) -> Select[int]:
+    # the group's id first, then its members' ids from the (target_id, type, until,
+    # source_id) index alone
+    group_id = select(col(Organisation.id)).where(col(Organisation.slug) == slug)
+    return select(col(Relationship.source_id)).where(
+        col(Relationship.target_id) == group_id.scalar_subquery(),
+        col(Relationship.type) == RelationshipType.member_of.value,
+        active_clause(today),
+    )
+
+
+def _group_page(
+    session: Session, group: str, *, limit: int, offset: int, today: date
+) -> tuple[list[Organisation], int]:
+    members = _group_members(group, today)
+    # unique (source, target, type): one relationship per member, counted from the index
+    total = session.execute(select(func.count()).select_from(members.subquery())).scalar_one()
+    # `id + 0` keeps the planner from looping over the members and sorting them all (4 ms
+    # for a group of 5,896): it walks the lower(name), slug index and stops after the page
+    rows = session.execute(
+        select(Organisation)
+        .where((col(Organisation.id) + 0).in_(members))
+        .order_by(func.lower(col(Organisation.name)), col(Organisation.slug))
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), int(total)
+
+
+def _search(
     session: Session, flt: OrganisationFilter, *, limit: int, offset: int, today: date
 ) -> tuple[list[Organisation], int]:
     clauses = filter_clauses(flt, today)

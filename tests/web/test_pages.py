@@ -521,6 +521,11 @@ ALL_FIVE = ["Acme Stone", "Bremer Stone", "Cobalt Co", "Natural Stone Covenant",
         ("q=QUARRIES", ["Acme Stone", "Nomad NGO"]),
         ("kind=company&country=IN&theme=child-labour", ["Acme Stone", "Bremer Stone"]),
         ("kind=union", []),
+        ("sector=gold", []),
+        ("group=stone-covenant&country=IN", ["Acme Stone", "Bremer Stone"]),
+        ("group=stone-covenant&kind=ngo", []),
+        ("group=no-such-group", []),
+        ("group=stone-covenant&q=acme", ["Acme Stone"]),
         ("kind=&sector=&country=&theme=&group=&q=", ALL_FIVE),
     ],
 )
@@ -617,6 +622,31 @@ def test_the_group_filter_follows_new_and_renamed_groups(site: Site) -> None:
         ("stone-covenant", "Agreement on Natural Stone"),
         ("garment-covenant", "Garment Covenant"),
     ]
+
+
+def test_the_directory_follows_every_change_at_once(site: Site) -> None:
+    # its order and facets are kept between requests; a change must show on the next page
+    client = site.as_("a")
+    assert directory(client, "country=BR")[0] == []
+    response = submit(
+        site.as_("coordinator"),
+        "/organisations/cobalt-co/edit",
+        "/organisations/cobalt-co/edit",
+        name="Aardvark Cobalt",
+        countries=["BR"],
+    )
+    assert response.status_code == 303, response.text
+    assert directory(client, "country=BR")[0] == ["Aardvark Cobalt"]
+    assert directory(client)[0][0] == "Aardvark Cobalt"  # renamed: first by name now
+    with unit_of_work(site.engine) as session:
+        make_organisation(session, slug="zz-brazil-ngo", name="Amazon Watch", kind="ngo",
+                          countries=("BR",))  # fmt: skip
+    assert directory(client, "country=BR") == (
+        ["Aardvark Cobalt", "Amazon Watch"],
+        "2 organisations",
+        [],
+    )
+    assert directory(client, "kind=ngo&country=BR")[0] == ["Amazon Watch"]
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=abc", "country=NLD"])
