@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -92,14 +92,16 @@ def all_rows(engine: Engine) -> list[tuple[object, ...]]:
         ]
 
 
+def seen_by(seen: list[tuple[str, int, int]]) -> Callable[[str, int, int], None]:
+    return lambda label, done, total: seen.append((label, done, total))
+
+
 def test_ranking_in_two_processes_stores_what_one_process_does(network: Engine) -> None:
     reports, runs, ticks = [], [], []
     for parallel in (False, True):
         seen: list[tuple[str, int, int]] = []
         with unit_of_work(network) as session:
-            reports.append(
-                refresh(session, parallel=parallel, progress=lambda *tick: seen.append(tick))
-            )
+            reports.append(refresh(session, parallel=parallel, progress=seen_by(seen)))
         runs.append(all_rows(network))
         ticks.append(seen)
     assert runs[0] == runs[1] and len(runs[0]) > 0
