@@ -14,11 +14,13 @@ from convene.models import Dismissal, Organisation, StaleOrganisation, Suggestio
 from convene.models.common import utcnow
 from convene.organisations.repository import chunks
 
+_CANDIDATE = aliased(Organisation, name="candidate_org")  # made once (see relationships_of)
+
 
 def list_for(
     session: Session, org_id: int, kind: str, *, limit: int, offset: int
 ) -> tuple[list[tuple[Suggestion, Organisation]], int]:
-    candidate = aliased(Organisation)
+    candidate = _CANDIDATE
     where = (
         col(Suggestion.organisation_id) == org_id,
         col(Suggestion.kind) == kind,
