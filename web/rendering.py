@@ -77,6 +77,9 @@ def render(
         "language": language,
         "flash": _read_flash(request),
         "path": request.url.path,
+        # where the language switch returns to: this page with its query (the request form's
+        # ?to=, the directory's filters), or a GET of it would lose what the reader had open
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)

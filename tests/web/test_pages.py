@@ -1277,6 +1277,18 @@ def test_dutch_reasons_and_dates_on_the_dashboard(site: Site) -> None:
     assert months[updated.month - 1] in text(row)
 
 
+def test_switching_language_keeps_the_page_and_its_query(site: Site) -> None:
+    # the footer's switch on a filtered directory page, and on the request form (whose
+    # ?to= is required: without it the page is a 400)
+    client = site.as_("a")
+    for page in ("/organisations?kind=company&country=IN", "/introductions/new?to=cobalt-co"):
+        response = submit(client, page, "/language", language="nl")
+        assert response.status_code == 303
+        assert response.headers["location"] == page
+        assert get(client, page).find("html")["lang"] == "nl"  # type: ignore[index]
+        submit(client, page, "/language", language="en")
+
+
 def test_language_switch_and_saved_preference(site: Site) -> None:
     anonymous = site.as_("anonymous")
     response = submit(anonymous, "/login", "/language", language="nl", back="/login")
