@@ -796,8 +796,13 @@ def test_profile_relationships_are_paginated(site: Site) -> None:
         return text(rels.find("h2")), texts(rels.select("ul.relationships li")), links
 
     everyone = [f"P {n:02d} partner Zz Hub (since January 1, 2020)" for n in range(1, 28)]
-    assert page() == ("Relationships (27)", everyone[:25], [("next", "?page=2")])
-    assert page("?page=2") == ("Relationships (27)", everyone[25:], [("prev", "?page=1")])
+    # the links come back to the list, not to the top of the profile
+    assert page() == ("Relationships (27)", everyone[:25], [("next", "?page=2#rels-title")])
+    assert page("?page=2") == (
+        "Relationships (27)",
+        everyone[25:],
+        [("prev", "?page=1#rels-title")],
+    )
     get(client, "/organisations/zz-hub?page=0", status=400)
 
 
