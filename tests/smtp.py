@@ -49,8 +49,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
-    sink = SmtpSink()
+def smtp_server(sink: SmtpSink | None = None) -> Iterator[tuple[SmtpSink, int]]:
+    """A real SMTP server on a free port, collecting into ``sink`` (a new SmtpSink)."""
+    sink = sink or SmtpSink()
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

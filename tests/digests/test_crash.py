@@ -9,11 +9,8 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
@@ -22,7 +19,7 @@ from convene.db import unit_of_work
 from convene.models import Contact, Organisation, Suggestion
 from convene.models.common import utcnow
 from tests.digests.support import CHILD_LABOUR_IN_INDIA, CONVENE, WEEK, convene, states
-from tests.smtp import SmtpSink, free_port
+from tests.smtp import SmtpSink, smtp_server
 
 CONTACTS = 300
 
@@ -35,18 +32,6 @@ class SlowSink(SmtpSink):
     ) -> str:
         await asyncio.sleep(0.01)
         return await super().handle_DATA(server, session, envelope)
-
-
-@contextmanager
-def slow_smtp_server() -> Iterator[tuple[SlowSink, int]]:
-    sink = SlowSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
 
 
 def _due_contacts(engine: Engine) -> list[str]:
@@ -88,7 +73,7 @@ def _due_contacts(engine: Engine) -> list[str]:
 
 def test_kill_9_midway_then_run_again(engine: Engine) -> None:
     emails = _due_contacts(engine)
-    with slow_smtp_server() as (sink, port):
+    with smtp_server(SlowSink()) as (sink, port):
         env = {**os.environ, "CONVENE_MAIL_URL": f"smtp://127.0.0.1:{port}"}
         sender = subprocess.Popen(
             [CONVENE, "digest", "send", "--week", str(WEEK)],
