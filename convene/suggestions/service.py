@@ -211,8 +211,10 @@ def _rank_in_child(
 ) -> None:
     from threadpoolctl import threadpool_limits
 
+    def progress(_label: str, done: int, _total: int) -> None:
+        sender.send(("tick", done))  # the parent knows the label and the total
+
     try:
-        progress = lambda _label, n, _total: sender.send(("tick", n))  # noqa: E731
         # two rankers share the cores: a BLAS pool of one each (more threads only contend)
         with threadpool_limits(limits=1):
             for rows in _ranked(matcher, network, kind, k, None, progress):
