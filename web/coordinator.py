@@ -52,7 +52,11 @@ def queue(request: Request, session: SessionDep) -> Response:
                 ),
             }
         )
-    return render(request, "coordinator_queue.html", {"rows": rows, "total": total})
+    return render(
+        request,
+        "coordinator_queue.html",
+        {"rows": rows, "total": total, "country_names": countries(language)},
+    )
 
 
 @router.get("/network", response_class=HTMLResponse)

@@ -1012,6 +1012,9 @@ def test_queue_rows_oldest_first_with_both_names_and_reasons(site: Site) -> None
     ]
     asked = (now - timedelta(days=3)).date()
     assert text(rows[0].select_one("p.when")) == f"Asked on {i18n.format_date(asked, 'en')}"
+    # countries by name, as on the profiles (Acme Stone: IN; Bremer Stone: IN)
+    summaries = rows[0].select("section.profile-summary")
+    assert [text(s.find_all("p")[-1]) for s in summaries] == ["India", "India"]
     # each row: approve, and reject with a labelled, required note
     for row, request_id in zip(rows, (earlier, later), strict=True):
         forms = row.find_all("form")
