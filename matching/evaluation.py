@@ -22,7 +22,8 @@ Protocol (applied identically to every method)
 Methods: ``random`` (seeded uniform), ``popularity`` (degree in the training graph),
 ``jaccard`` and ``adamic_adar`` (networkx's definitions on the training graph, groups as
 nodes, computed as sparse products), ``text_only`` (TF-IDF cosine of description, offers
-and seeks) and ``convene`` (:class:`~matching.matcher.Matcher` fitted on the training graph).
+and seeks) and ``convene`` (:class:`~matching.matcher.Matcher` fitted on the training graph;
+the weights it learns come from an inner holdout of that graph, never from the hidden links).
 
 Examples
 --------

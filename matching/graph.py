@@ -7,6 +7,8 @@ scoring uses, with organisations indexed in slug order:
 - ``incidence``: organisation × group, 1 where an *active* ``member_of`` edge joins them;
 - ``partners``: organisation × organisation, 1 where any other active, non-dispute
   relationship joins them (``partner``, ``supplier_of``, ``introduced``), symmetric;
+- ``partnerships``: the part of ``partners`` that is ``partner`` or ``introduced`` — the
+  ties an introduction aims at (the matcher learns its weights from them);
 - ``adjacency``: the whole undirected proximity graph over all organisations, groups
   included as nodes (``partners`` plus ``incidence`` in both directions). It is the
   adjacency of ``build_graph(orgs, edges, include_disputes=False)`` in slug order, so
@@ -44,6 +46,8 @@ from matching.records import EDGE_TYPES, GROUP_KINDS, ORG_KINDS, EdgeRecord, Org
 __all__ = ["NetworkMatrices", "build_graph", "index_organisations", "network_matrices"]
 
 # When a pair has several relationship types, the graph's ``type`` shows the most telling.
+# Relationship types an introduction aims at.
+_PARTNERSHIP_TYPES = frozenset({"partner", "introduced"})
 _TYPE_PRIORITY = ("dispute", "partner", "supplier_of", "introduced", "member_of")
 
 
@@ -172,6 +176,8 @@ class NetworkMatrices:
         N × N symmetric 0/1 proximity graph (groups are nodes).
     partners : scipy.sparse.csr_array
         N × N symmetric 0/1 active non-membership, non-dispute relationships.
+    partnerships : scipy.sparse.csr_array
+        N × N symmetric 0/1 active ``partner`` and ``introduced`` relationships.
     incidence : scipy.sparse.csr_array
         N × G active ``member_of`` incidence; column ``j`` is ``group_slugs[j]``.
     group_slugs : tuple of str
@@ -193,6 +199,7 @@ class NetworkMatrices:
     kinds: np.ndarray
     adjacency: sp.csr_array
     partners: sp.csr_array
+    partnerships: sp.csr_array
     incidence: sp.csr_array
     group_slugs: tuple[str, ...]
     blocked: sp.csr_array
@@ -247,6 +254,8 @@ def network_matrices(
     [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
     >>> net.partners.toarray().astype(int).tolist()
     [[0, 1, 0], [1, 0, 0], [0, 0, 0]]
+    >>> net.partnerships.nnz
+    2
     """
     index = index_organisations(orgs)
     n = len(index)
@@ -261,6 +270,8 @@ def network_matrices(
     member_groups: list[int] = []
     partner_rows: list[int] = []
     partner_cols: list[int] = []
+    tie_rows: list[int] = []
+    tie_cols: list[int] = []
     block_rows: list[int] = list(range(n))
     block_cols: list[int] = list(range(n))
     for edge in edges:
@@ -279,6 +290,9 @@ def network_matrices(
             # member_of pointing at a non-group kind is kept as a plain tie.
             partner_rows.append(u)
             partner_cols.append(v)
+            if edge.type in _PARTNERSHIP_TYPES:
+                tie_rows.append(u)
+                tie_cols.append(v)
     for a, b in exclude:
         if a in index and b in index:
             block_rows.append(index[a])
@@ -298,6 +312,7 @@ def network_matrices(
         kinds=kinds,
         adjacency=adjacency,
         partners=partners,
+        partnerships=_symmetric(tie_rows, tie_cols, n),
         incidence=incidence,
         group_slugs=group_slugs,
         blocked=blocked,

@@ -2,13 +2,14 @@
 
 Scores
 ------
-For an organisation ``u`` and a candidate ``v`` both kinds of suggestion add three parts:
+For an organisation ``u`` and a candidate ``v`` both kinds of suggestion add four parts:
 
 .. math::
 
     s(u, v) = \\underbrace{x_u \\cdot y_v}_{\\text{profile}}
             + w_{proximity} \\, (1 - e^{-\\mathrm{AA}(u, v)})
             + w_{cross\\_network} \\, [v \\text{ is in a network } u \\text{ is not in}]
+            + w_{popularity} \\, \\frac{\\log(1 + d_v)}{\\log(1 + d_{max})}
 
 - **peer** (company ↔ company, stakeholder ↔ stakeholder): ``x = y`` are
   :class:`~matching.profile.ProfileVectorizer` rows, so the profile part is
@@ -23,7 +24,14 @@ For an organisation ``u`` and a candidate ``v`` both kinds of suggestion add thr
   nodes (:mod:`matching.graph`); ``1 - e^{-AA}`` maps it into [0, 1) like the other parts.
 
 The profile and proximity parts are symmetric in ``u`` and ``v`` for both kinds; the
-cross-network bonus is directional (``v`` brings ``u`` a network ``u`` is not in).
+cross-network bonus is directional (``v`` brings ``u`` a network ``u`` is not in), and the
+popularity prior (``d``: active relationships other than memberships) ranks but never
+explains.
+
+The seven ``w_*`` weights are learned from the fitted graph by default: an inner holdout
+of its ``partner`` and ``introduced`` links and a pairwise logistic loss
+(:mod:`matching.learning`; ``learn_weights``). The given values are the starting point
+and the fallback for graphs too small to learn from.
 
 Mega-groups (hubs)
 ------------------
@@ -100,6 +108,7 @@ from sklearn.utils.validation import check_is_fitted
 from matching import reasons as rc
 from matching.errors import MatchingError, UnknownOrganisation
 from matching.graph import NetworkMatrices, network_matrices
+from matching.learning import fit_pairwise_weights, sample_links
 from matching.profile import ProfileVectorizer, one_hot
 from matching.proximity import hub_weights
 from matching.records import (
@@ -116,7 +125,7 @@ from matching.records import (
 __all__ = ["MODEL_VERSION", "Matcher"]
 
 #: Identifies the scoring model in stored suggestions; bump when scores change meaning.
-MODEL_VERSION = "convene-1"
+MODEL_VERSION = "convene-2"
 
 MAX_REASONS = 4
 _MAX_REASONS_PER_CODE = 2
@@ -146,6 +155,26 @@ _CODE_NAMES = (
 # Ids that share a code count together towards the per-code cap.
 _CODE_GROUP = np.array([0, 1, 2, 3, 4, 5, 5, 7, 8, 9])
 _TAG_PARAM = {_SECTOR: "sector", _COUNTRY: "country", _THEME: "theme"}
+# The weights, in the order of the parts that _learn_weights computes.
+_WEIGHT_NAMES = (
+    "w_text",
+    "w_tags",
+    "w_proximity",
+    "w_complement",
+    "w_seeks_offers",
+    "w_cross_network",
+    "w_popularity",
+)
+# Which part (index in _WEIGHT_NAMES) each feature block belongs to.
+_BLOCK_PART = np.array([0, 1, 1, 1, 3, 4, 4])
+_PROXIMITY_PART, _CROSS_PART, _POPULARITY_PART = 2, 5, 6
+# Learning the weights: share of the links hidden, at most this many, at least this many
+# (else the given weights stay), random candidates per hidden link and direction.
+_LEARN_SHARE = 0.2
+_LEARN_MAX_LINKS = 2000
+_LEARN_MIN_LINKS = 30
+_LEARN_NEGATIVES = 20
+_LEARN_FLOOR = 0.1
 # Classes of organisations that take part in suggestions.
 _COMPANIES, _STAKEHOLDERS = 0, 1
 
@@ -289,6 +318,14 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         Both kinds: prior for candidates with many active relationships,
         ``log(1 + d) / log(1 + d_max)`` over non-membership edges (a preferential-attachment
         prior). It ranks, it never explains: a candidate still needs a concrete reason.
+    learn_weights : bool, default True
+        Learn the seven weights above from the fitted graph (:mod:`matching.learning`):
+        hide 20 % (at most 2,000) of its ``partner`` and ``introduced`` links, score each
+        hidden partner and 20 random candidates of the same organisation on the graph
+        without them, and fit the weights that rank the partners first. The result is
+        rescaled to the total of the given weights, and each weight is kept at least a
+        tenth of its given value. The given weights stay when fewer than 30 links can be
+        hidden, or with ``False``.
     max_group_size : int, default 500
         Degree above which a node is a hub (see the module docstring).
     max_features : int, default 50_000
@@ -313,9 +350,11 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
     network_ : matching.graph.NetworkMatrices
         Sparse matrices of the fitted graph.
     vectorizer_ : ProfileVectorizer
-        Profile features.
+        Profile features, unweighted (the matcher scales each block by its weight).
     seeks_offers_vectorizer_ : TfidfVectorizer or None
         Shared vocabulary of ``seeks`` and ``offers``; ``None`` when they are all empty.
+    weights_ : dict of str to float
+        The weights the scores use: learned, or the given ones (see ``learn_weights``).
     node_weights_ : numpy.ndarray
         Weight of every node as a common neighbour (hub-aware Adamic–Adar).
 
@@ -346,6 +385,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         w_seeks_offers: float = 0.3,
         w_cross_network: float = 0.05,
         w_popularity: float = 0.2,
+        learn_weights: bool = True,
         max_group_size: int = 500,
         max_features: int = 50_000,
         min_df: int | float = 1,
@@ -360,6 +400,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self.w_seeks_offers = w_seeks_offers
         self.w_popularity = w_popularity
         self.w_cross_network = w_cross_network
+        self.learn_weights = learn_weights
         self.max_group_size = max_group_size
         self.max_features = max_features
         self.min_df = min_df
@@ -405,18 +446,9 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         >>> m.source_slugs_
         ('a', 'b')
         """
-        self._weights = {
-            name: _check_weight(name, getattr(self, name))
-            for name in (
-                "w_text",
-                "w_tags",
-                "w_proximity",
-                "w_complement",
-                "w_seeks_offers",
-                "w_cross_network",
-                "w_popularity",
-            )
-        }
+        self._weights = {name: _check_weight(name, getattr(self, name)) for name in _WEIGHT_NAMES}
+        if not isinstance(self.learn_weights, (bool, np.bool_)):
+            raise MatchingError(f"learn_weights must be True or False, got {self.learn_weights!r}")
         max_group_size = _check_positive_int("max_group_size", self.max_group_size)
         n_components = _check_positive_int("n_components", self.n_components)
         _check_positive_int("shortlist_size", self.shortlist_size)
@@ -441,13 +473,21 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             s for s, g in zip(net.slugs, self._is_group, strict=True) if not g
         )
         open_ = np.array([org.open_to_introductions for org in ordered], dtype=bool)
+        self._open = open_
         self._candidates = {
             cls: np.flatnonzero((self._org_class == cls) & open_)
             for cls in (_COMPANIES, _STAKEHOLDERS)
         }
 
         self._fit_graph(net, max_group_size)
-        self._fit_features(ordered, n_components, rng)
+        self._fit_features(ordered)
+        self.weights_ = dict(self._weights)
+        if self.learn_weights:
+            learned = self._learn_weights(rng, max_group_size)
+            if learned is not None:
+                self.weights_ = learned
+        self._weights = self.weights_
+        self._apply_weights(n_components, rng)
         return self
 
     def _fit_graph(self, net: NetworkMatrices, max_group_size: int) -> None:
@@ -475,7 +515,6 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             if top_degree > 0
             else np.zeros_like(partner_degree)
         )
-        self._cand_popularity: dict[int, np.ndarray] = {}
         self._cand_adjacency: dict[int, sp.csr_array] = {}
         self._cand_blocked: dict[int, sp.csr_array] = {}
         self._cand_patterns: dict[int, np.ndarray] = {}
@@ -486,9 +525,6 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         self._hub_columns = np.sort(hubs[heaviest])
         self._stage1_right: dict[int, list[np.ndarray]] = {}
         for cls, cands in self._candidates.items():
-            self._cand_popularity[cls] = (
-                self._weights["w_popularity"] * self.popularity_[cands]
-            ).astype(np.float32)
             cand_adjacency = sp.csr_array(adjacency[:, cands])
             self._cand_adjacency[cls] = cand_adjacency
             self._cand_blocked[cls] = sp.csr_array(net.blocked[:, cands])
@@ -513,13 +549,14 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             hub_part = cand_adjacency[self._hub_columns].toarray().astype(np.float32)
             self._stage1_right[cls] = [hub_part, members]
 
-    def _fit_features(self, orgs: list[OrgRecord], n_components: int, rng: Any) -> None:
-        w = self._weights
+    def _fit_features(self, orgs: list[OrgRecord]) -> None:
+        """Build the exact features of both kinds with every weight 1 (``_apply_weights``
+        scales each block by the square root of its weight)."""
         self.vectorizer_ = ProfileVectorizer(
-            text_weight=w["w_text"],
-            sector_weight=w["w_tags"] / 3,
-            country_weight=w["w_tags"] / 3,
-            theme_weight=w["w_tags"] / 3,
+            text_weight=1.0,
+            sector_weight=1 / 3,
+            country_weight=1 / 3,
+            theme_weight=1 / 3,
             max_features=self.max_features,
             min_df=self.min_df,
         )
@@ -548,9 +585,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         pair_matrix = one_hot(
             [[pair_column[p] for p in values] for values in pair_values], range(len(pair_names))
         )
-        pair_matrix = pair_matrix * np.sqrt(w["w_complement"])
         seeks, offers, terms = self._fit_seeks_offers(orgs)
-        half = np.sqrt(w["w_seeks_offers"] / 2)
+        half = np.sqrt(0.5)
         left = sp.hstack([pair_matrix, seeks * half, offers * half, tags], format="csr")
         right = sp.hstack([pair_matrix, offers * half, seeks * half, tags], format="csr")
         pair_labels = np.empty(len(pair_names), dtype=object)
@@ -569,7 +605,20 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         )
 
         self._features = {"peer": peer, "stakeholder": stakeholder}
+
+    def _apply_weights(self, n_components: int, rng: Any) -> None:
+        """Scale the feature blocks by the final weights, then build the dense stage."""
+        w = self._weights
+        self._cand_popularity = {
+            cls: (w["w_popularity"] * self.popularity_[cands]).astype(np.float32)
+            for cls, cands in self._candidates.items()
+        }
+        by_block = np.sqrt([w[_WEIGHT_NAMES[part]] for part in _BLOCK_PART])
         for feats in self._features.values():
+            scale = by_block[feats.block]
+            # in place (column j times scale[j]): no second copy of the features
+            for matrix in {id(m): m for m in (feats.left, feats.right)}.values():
+                matrix.data *= scale[matrix.indices]
             feats.left.eliminate_zeros()
             feats.right.eliminate_zeros()
             emb_left, emb_right = _embed(feats.left, feats.right, n_components, rng)
@@ -581,6 +630,92 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
                 padded[:, : cands.size] = right
                 feats.emb_right_t[cls] = padded
         del self._stage1_right
+
+    def _learn_weights(self, rng: Any, max_group_size: int) -> dict[str, float] | None:
+        """Weights learned on an inner holdout of the fitted graph (:mod:`matching.learning`).
+
+        Hides up to ``_LEARN_MAX_LINKS`` of the ``partner`` and ``introduced`` links,
+        computes every unweighted part of the score on the graph without them for each
+        hidden link (both directions, when the partner takes introductions) and for
+        ``_LEARN_NEGATIVES`` random candidates of the same query, and fits the weights
+        that rank the hidden partners first. ``None`` when fewer than
+        ``_LEARN_MIN_LINKS`` links can be hidden: the given weights stay.
+        """
+        net = self.network_
+        learn_rng = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        hidden = sample_links(
+            net.partnerships, self._org_class >= 0, _LEARN_SHARE, _LEARN_MAX_LINKS, learn_rng
+        )
+        if len(hidden) < _LEARN_MIN_LINKS:
+            return None
+        n = len(self.slugs_)
+        rows, cols = np.r_[hidden[:, 0], hidden[:, 1]], np.r_[hidden[:, 1], hidden[:, 0]]
+        removed = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+        adjacency = sp.csr_array((self._adjacency - removed > 0).astype(np.float64))
+        partners = sp.csr_array(net.partners - removed > 0)
+        partner_degree = np.asarray(partners.sum(axis=1), dtype=np.float64).ravel()
+        popularity = np.log1p(partner_degree) / max(np.log1p(partner_degree.max()), 1e-12)
+        node_weights = hub_weights(np.diff(adjacency.indptr).astype(np.float64), max_group_size)
+
+        # Queries: (organisation, hidden partner) where the partner could be suggested.
+        keep = self._open[cols]
+        sources, targets = rows[keep], cols[keep]
+        if sources.size < _LEARN_MIN_LINKS:
+            return None
+        # Negatives: random candidates of the partner's class, never linked to the source.
+        blocked = sp.coo_array(net.blocked)
+        blocked_keys = np.sort(blocked.row.astype(np.int64) * n + blocked.col)
+        neg_query, negatives = [], []
+        for cls, cands in self._candidates.items():
+            queries = np.flatnonzero(self._org_class[targets] == cls)
+            draws = cands[learn_rng.integers(0, cands.size, size=(queries.size, _LEARN_NEGATIVES))]
+            query = np.repeat(queries, _LEARN_NEGATIVES)
+            draws = draws.ravel()
+            keys = sources[query] * n + draws
+            position = np.searchsorted(blocked_keys, keys).clip(max=blocked_keys.size - 1)
+            fine = blocked_keys[position] != keys
+            neg_query.append(query[fine])
+            negatives.append(draws[fine])
+        query = np.concatenate(neg_query)
+        negative = np.concatenate(negatives)
+        if query.size == 0:
+            return None
+        same_class = self._org_class[sources] == self._org_class[targets]
+
+        def parts(ii: np.ndarray, jj: np.ndarray, peer: np.ndarray) -> np.ndarray:
+            values = np.zeros((ii.size, len(_WEIGHT_NAMES)))
+            for kind, mask in (("peer", peer), ("stakeholder", ~peer)):
+                feats = self._features[kind]
+                if not mask.any():
+                    continue
+                to_part = sp.csr_array(
+                    (
+                        np.ones(feats.block.size),
+                        (np.arange(feats.block.size), _BLOCK_PART[feats.block]),
+                    ),
+                    shape=(feats.block.size, len(_WEIGHT_NAMES)),
+                )
+                product = _rows_of(feats.left, ii[mask]).multiply(_rows_of(feats.right, jj[mask]))
+                values[mask] = (sp.csr_array(product) @ to_part).toarray()
+            common = sp.csr_array(_rows_of(adjacency, ii).multiply(_rows_of(adjacency, jj)))
+            values[:, _PROXIMITY_PART] = -np.expm1(-(common @ node_weights))
+            values[:, _CROSS_PART] = self._crosses(ii, jj)
+            values[:, _POPULARITY_PART] = popularity[jj]
+            return values
+
+        given = np.array([self._weights[name] for name in _WEIGHT_NAMES])
+        weights = fit_pairwise_weights(
+            parts(sources, targets, same_class),
+            parts(sources[query], negative, same_class[query]),
+            query,
+            start=given,
+        )
+        if weights.sum() <= 0:
+            return None
+        # The given weights' total, and never below a tenth of a given weight: every kind
+        # of concrete evidence keeps counting (a profile alone still finds suggestions).
+        weights = np.maximum(weights * (given.sum() / weights.sum()), _LEARN_FLOOR * given)
+        return {name: round(float(w), 6) for name, w in zip(_WEIGHT_NAMES, weights, strict=True)}
 
     def _fit_seeks_offers(
         self, orgs: list[OrgRecord]
@@ -656,9 +791,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         common = sp.csr_array(_rows_of(self._adjacency, ii).multiply(_rows_of(self._adjacency, jj)))
         aa = common @ self.node_weights_
         proximity = -self._weights["w_proximity"] * np.expm1(-aa)
-        cand_networks = _rows_of(self._networks, jj)
-        shared = np.asarray(cand_networks.multiply(_rows_of(self._networks, ii)).sum(axis=1))
-        cross = np.diff(cand_networks.indptr) > shared.ravel()
+        cross = self._crosses(ii, jj)
         score = (
             profile
             + proximity
@@ -674,6 +807,13 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             "cross": cross,
             "concrete": (profile > 0) | (proximity > 0),
         }
+
+    def _crosses(self, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        """Whether each candidate ``jj[p]`` is in a network that ``ii[p]`` is not in."""
+        cand_networks = _rows_of(self._networks, jj)
+        shared = np.asarray(cand_networks.multiply(_rows_of(self._networks, ii)).sum(axis=1))
+        crosses: np.ndarray = np.diff(cand_networks.indptr) > shared.ravel()
+        return crosses
 
     def _cross_network(self, i: int, j: int) -> str:
         """Slug of the first network (by slug) that ``j`` is in and ``i`` is not."""
