@@ -889,9 +889,11 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         key = np.concatenate(keys).astype(np.int64)
         keep = shares > 0
         pair, shares, code, key = pair[keep], shares[keep], code[keep], key[keep]
-        # By pair, then largest share first; lexsort is stable, so exact ties keep the
-        # fixed construction order within a pair, whatever else is in the batch.
-        order = np.lexsort((-shares, pair))
+        # By pair, the cross-network reason first (a candidate from a network the
+        # organisation is not in always says so, however small its share), then largest
+        # share first; lexsort is stable, so exact ties keep the fixed construction order
+        # within a pair, whatever else is in the batch.
+        order = np.lexsort((-shares, code != _CROSS_CODE, pair))
         pair, shares, code, key = pair[order], shares[order], code[order], key[order]
         # At most two reasons of one code per pair, then the strongest MAX_REASONS.
         by_code = np.argsort(pair * 16 + _CODE_GROUP[code], kind="stable")
@@ -906,6 +908,8 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         starts = np.maximum.accumulate(np.where(first, np.arange(pair.size), 0))
         kept = np.arange(pair.size) - starts < MAX_REASONS
         pair, shares, code, key = pair[kept], shares[kept], code[kept], key[kept]
+        order = np.lexsort((-shares, pair))  # shown strongest first
+        pair, shares, code, key = pair[order], shares[order], code[order], key[order]
 
         # Build the Reason objects one code at a time (no per-entry branching), then cut
         # the pair-sorted list into one tuple per pair.

@@ -217,6 +217,26 @@ def test_cross_network_reason() -> None:
     assert codes(candidate)["shared_sector"] == {"sector": "gold"}
 
 
+def test_cross_network_reason_kept_beside_stronger_ones() -> None:
+    # Five stronger reasons (sector, two countries, two themes, words) and a tiny
+    # cross-network weight: the reason that b comes from the other network still shows,
+    # last, as the weakest of the four.
+    shared = {"countries": ("IN", "BD"), "themes": ("water", "climate")}
+    orgs = [
+        company("a", description="tannery leather chromium", **shared),
+        company("b", description="tannery leather chromium", **shared),
+        OrgRecord("gcnl", "network"),
+        OrgRecord("ser", "network"),
+    ]
+    edges = [EdgeRecord("a", "gcnl", "member_of"), EdgeRecord("b", "ser", "member_of")]
+    [candidate] = fit(orgs, edges, w_cross_network=0.001).suggest("a")
+    assert len(candidate.reasons) == MAX_REASONS
+    assert candidate.reasons[-1].code == "cross_network"
+    assert candidate.reasons[-1].params == {"network": "ser"}
+    weights = [r.weight for r in candidate.reasons]
+    assert weights == sorted(weights, reverse=True)
+
+
 def test_reasons_are_few_and_shares_of_the_score() -> None:
     orgs = [
         company("a", countries=("IN", "BD", "VN"), themes=("water", "climate", "pollution")),
