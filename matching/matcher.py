@@ -51,7 +51,7 @@ cap (and on every small graph) the proximity is exactly networkx's ``adamic_adar
 Two stages
 ----------
 Scoring every pair exactly would need sparse products whose results are dense. For each
-batch of organisations (``batch × candidates`` float32 cells, about 64 MB by default) the
+batch of organisations (``batch × candidates`` float32 cells, about 16 MB by default) the
 matcher instead
 
 1. scores all candidates approximately with one dense matrix product: low-dimensional
@@ -130,8 +130,9 @@ MODEL_VERSION = "convene-2"
 MAX_REASONS = 4
 _MAX_REASONS_PER_CODE = 2
 _MAX_TERMS = 3
-# Dense score blocks hold about this many float32 cells (64 MB) when batch_size is None.
-_BLOCK_CELLS = 1 << 24
+# Dense score blocks hold about this many float32 cells (16 MB) when batch_size is None;
+# the exact stage's temporaries grow with the batch too.
+_BLOCK_CELLS = 1 << 22
 _MAX_DENSE = 256
 _TOPK_CHUNK = 32
 
@@ -1074,7 +1075,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         k : int, default 10
         batch_size : int, optional
             Organisations scored together; the dense block is ``batch_size`` × candidates
-            float32 cells. Default: about 16 M cells (64 MB).
+            float32 cells. Default: about 4 M cells (16 MB).
         progress : callable, optional
             Called after each batch with the number of organisations done so far (out of
             ``len(source_slugs_)``).
