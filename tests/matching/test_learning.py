@@ -127,6 +127,8 @@ def test_matcher_learns_that_sector_predicts_partnerships_and_text_does_not() ->
 def test_learning_is_seeded() -> None:
     orgs, edges = _planted()
     first = Matcher(random_state=3).fit(orgs, edges).weights_
+    given = Matcher().get_params()
+    assert first != {name: given[name] for name in first}  # learned, not the given ones
     assert Matcher(random_state=3).fit(orgs, edges).weights_ == first
 
 
