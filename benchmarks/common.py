@@ -87,7 +87,7 @@ def load_baseline(path: Path | None) -> dict[str, Any]:
     return data
 
 
-def print_table(results: dict[str, float], baseline: dict[str, Any]) -> None:
+def print_table(results: dict[str, float], baseline: dict[str, Any], digits: int = 2) -> None:
     """Figures and, where a baseline run is given, the ratio now ÷ baseline side by side."""
     width = max(len(k) for k in results)
     header = f"{'figure':<{width}}  {'now':>12}"
@@ -95,15 +95,17 @@ def print_table(results: dict[str, float], baseline: dict[str, Any]) -> None:
         header += f"  {'baseline':>12}  {'ratio':>7}"
     print(header)
     for key, value in results.items():
-        line = f"{key:<{width}}  {value:>12.2f}"
+        line = f"{key:<{width}}  {value:>12.{digits}f}"
         base = baseline.get(key)
         if isinstance(base, int | float) and base:
-            line += f"  {base:>12.2f}  {value / base:>7.2f}"
+            line += f"  {base:>12.{digits}f}  {value / base:>7.2f}"
         print(line)
 
 
-def report(results: dict[str, float], baseline: Path | None, save: Path | None) -> None:
+def report(
+    results: dict[str, float], baseline: Path | None, save: Path | None, digits: int = 2
+) -> None:
     """Print the figures beside a baseline run, and keep them for the next comparison."""
-    print_table(results, load_baseline(baseline))
+    print_table(results, load_baseline(baseline), digits)
     if save is not None:
         save.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

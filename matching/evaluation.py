@@ -23,7 +23,8 @@ Methods: ``random`` (seeded uniform), ``popularity`` (degree in the training gra
 ``jaccard`` and ``adamic_adar`` (networkx's definitions on the training graph, groups as
 nodes, computed as sparse products), ``text_only`` (TF-IDF cosine of description, offers
 and seeks) and ``convene`` (:class:`~matching.matcher.Matcher` fitted on the training graph;
-the weights it learns come from an inner holdout of that graph, never from the hidden links).
+the weights it learns come from an inner cross-validation on that graph, never from the
+hidden links).
 
 Examples
 --------
@@ -35,6 +36,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -53,6 +55,7 @@ from matching.records import COMPANY, GROUP_KINDS, STAKEHOLDER_KINDS, EdgeRecord
 __all__ = [
     "METHODS",
     "EdgeSplit",
+    "Ranker",
     "catalogue_coverage",
     "evaluate",
     "mrr",
@@ -64,6 +67,8 @@ __all__ = [
 ]
 
 METHODS = ("random", "popularity", "jaccard", "adamic_adar", "text_only", "convene")
+#: An extra method for :func:`evaluate`: ``(org, kind, pool, k) -> best-first slugs``.
+Ranker = Callable[[str, str, Sequence[str], int], Sequence[str]]
 _METRICS = ("precision@k", "recall@k", "mrr", "ndcg@k", "coverage")
 
 
@@ -279,6 +284,7 @@ def evaluate(
     seed: int = 0,
     k: int = 10,
     matcher_params: Mapping[str, Any] | None = None,
+    extra_rankers: Mapping[str, Ranker] | None = None,
 ) -> dict[str, Any]:
     """Hide links, rank with every method, report precision, recall, MRR, NDCG, coverage.
 
@@ -296,12 +302,22 @@ def evaluate(
         Length of each recommendation list.
     matcher_params : mapping, optional
         Parameters for :class:`~matching.matcher.Matcher` (defaults otherwise).
+    extra_rankers : mapping of str to callable, optional
+        More methods to measure under the same protocol, by name:
+        ``ranker(org, kind, pool, k)`` gets the organisation's slug, the suggestion kind
+        and the eligible candidates' slugs (slug order) and returns at most ``k`` of them,
+        best first. Reported after the built-in methods.
 
     Returns
     -------
     dict
         ``{"overall": {method: {"precision@k", "recall@k", "mrr", "ndcg@k",
         "coverage"}}, "cold_start": {...}, "k": k, "hidden_links": n}``.
+
+    Raises
+    ------
+    MatchingError
+        On a bad ``k`` or ``holdout``, or an extra ranker named like a built-in method.
 
     Examples
     --------
@@ -312,6 +328,11 @@ def evaluate(
     (1, True)
     """
     _check_k(k)
+    extra = dict(extra_rankers or {})
+    for name in extra:
+        if name in METHODS:
+            raise MatchingError(f"extra ranker {name!r} has the name of a built-in method")
+    methods = (*METHODS, *extra)
     split = split_edges(edges, edge_types, holdout, seed, orgs=orgs)
     net = network_matrices(orgs, split.train)
     slugs = net.slugs
@@ -364,7 +385,9 @@ def evaluate(
         "text_only": lambda i, kind, pool: _top_k(_dense_row(tfidf[[i]] @ tfidf.T), pool, slugs, k),
         "convene": lambda i, kind, pool: [c.candidate for c in matcher.suggest(slugs[i], kind, k)],
     }
-    lists: dict[str, list[tuple[list[str], set[str], bool]]] = {m: [] for m in METHODS}
+    for name, ranker in extra.items():
+        rankers[name] = functools.partial(_run_extra, ranker, slugs, k)
+    lists: dict[str, list[tuple[list[str], set[str], bool]]] = {m: [] for m in methods}
     for (i, kind), relevant in sorted(queries.items()):
         own = classes[i]
         cls = own if kind == "peer" else ("stakeholder" if own == COMPANY else COMPANY)
@@ -373,12 +396,12 @@ def evaluate(
         blocked = net.blocked[[i]].toarray().ravel()
         pool = pool[~blocked[pool]]
         cold = slugs[i] not in still_linked
-        for method in METHODS:
+        for method in methods:
             lists[method].append((rankers[method](i, kind, pool), relevant, cold))
 
     def summary(cold_only: bool) -> dict[str, dict[str, float]]:
         out: dict[str, dict[str, float]] = {}
-        for method in METHODS:
+        for method in methods:
             chosen = [(rec, rel) for rec, rel, cold in lists[method] if cold or not cold_only]
             if not chosen:
                 out[method] = dict.fromkeys(_METRICS, 0.0)
@@ -398,6 +421,12 @@ def evaluate(
         "k": k,
         "hidden_links": len(split.hidden),
     }
+
+
+def _run_extra(
+    ranker: Ranker, slugs: Sequence[str], k: int, i: int, kind: str, pool: np.ndarray
+) -> list[str]:
+    return list(ranker(slugs[i], kind, [slugs[j] for j in pool], k))[:k]
 
 
 def _dense_row(matrix: sp.sparray) -> np.ndarray:

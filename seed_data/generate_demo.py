@@ -1593,6 +1593,24 @@ class DemoGenerator:
                 out.append((weight, (u.slug, v.slug)))
         return out
 
+    def link_weights(self) -> dict[tuple[str, str], float]:
+        """The latent weight of every company and stakeholder pair, both orders.
+
+        The weights that ``partner`` and ``introduced`` links are drawn in proportion to
+        (call after :meth:`build`; memberships fix them). Not used to make the demo: it is
+        the yardstick that ``benchmarks/demo_ceiling.py`` ranks by, to show how well any
+        model could do on the demo's links.
+        """
+        weights: dict[tuple[str, str], float] = {}
+        for drawn in (
+            self.company_pair_weights(),
+            self.stakeholder_weights(),
+            self.stakeholder_pair_weights(),
+        ):
+            for weight, (a, b) in drawn:
+                weights[a, b] = weights[b, a] = weight
+        return weights
+
     def partner_date(self) -> tuple[date, date | None]:
         since = random_date(self.rng, WINDOW_START, date(2026, 10, 31), skew=0.75)
         return since, maybe_ended(self.rng, since, 0.18)

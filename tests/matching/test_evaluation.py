@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import cast
 
 import pytest
 
@@ -126,3 +128,47 @@ def test_evaluate_finds_a_hidden_triangle_link() -> None:
     for method in ("adamic_adar", "jaccard"):
         assert result["overall"][method]["precision@k"] == 1.0
         assert result["overall"][method]["mrr"] == 1.0
+
+
+def test_extra_rankers_are_measured_under_the_same_protocol() -> None:
+    # A triangle a–b–c plus d; one link is hidden. A ranker that knows it scores 1; one
+    # that puts it last scores 0 (its list is cut to k); each sees the pool it may rank.
+    orgs = [OrgRecord(s, "company", sectors=("gold",)) for s in "abcd"]
+    edges = [
+        EdgeRecord("a", "b", "partner"),
+        EdgeRecord("b", "c", "partner"),
+        EdgeRecord("a", "c", "partner"),
+    ]
+    [hidden] = split_edges(edges, holdout=0.34, seed=0, orgs=orgs).hidden
+    u, v = hidden
+    pools: dict[str, list[str]] = {}
+
+    def knows(org: str, kind: str, pool: Sequence[str], k: int) -> list[str]:
+        pools[org] = list(pool)
+        assert kind == "peer"
+        return sorted(pool, key=lambda slug: slug not in hidden)[:k]
+
+    def backwards(*args: object) -> list[str]:
+        pool = cast("Sequence[str]", args[2])
+        return sorted(pool, key=lambda slug: slug in hidden)  # all of it, not k
+
+    result = evaluate(
+        orgs,
+        edges,
+        holdout=0.34,
+        seed=0,
+        k=1,
+        extra_rankers={"knows": knows, "backwards": backwards},
+    )
+    assert list(result["overall"]) == [*METHODS, "knows", "backwards"]
+    assert result["overall"]["knows"]["mrr"] == 1.0
+    assert result["overall"]["backwards"]["mrr"] == 0.0
+    # each end of the hidden link asks once, among d and the other end (the third corner
+    # of the triangle is still linked to both)
+    assert pools == {u: sorted([v, "d"]), v: sorted([u, "d"])}
+
+
+def test_extra_ranker_may_not_take_a_built_in_name() -> None:
+    orgs = [OrgRecord(s, "company") for s in "ab"]
+    with pytest.raises(MatchingError, match="popularity"):
+        evaluate(orgs, [], extra_rankers={"popularity": lambda *args: []})
