@@ -5,12 +5,15 @@ cross-network, popularity) say how much each kind of evidence predicts a relatio
 Instead of fixing them by hand, :class:`~matching.matcher.Matcher` can learn them from its
 own training graph, the way one tunes any model without touching the test data:
 
-1. :func:`sample_links` hides a seeded share of the existing organisation ↔ organisation
-   links (at most ``limit``) — an *inner* holdout inside the training graph;
-2. the matcher computes, on the graph without them, the unweighted parts for each hidden
-   link ``(u, v)`` and for a few random candidates ``w`` of ``u``;
-3. :func:`fit_pairwise_weights` finds non-negative weights under which the hidden partner
-   scores above the random candidates: the pairwise logistic (RankNet) loss
+1. :func:`sample_links` takes the existing organisation ↔ organisation links (at most
+   ``limit``, a seeded sample) and :func:`split_folds` deals them into five folds — an
+   *inner* cross-validation inside the training graph;
+2. for each fold in turn, the matcher computes, on the graph without that fold's links,
+   the unweighted parts for each of them ``(u, v)`` and for a few random candidates ``w``
+   of ``u``;
+3. :func:`fit_pairwise_weights` finds, over the queries of all folds at once, the
+   non-negative weights under which the hidden partner scores above the random
+   candidates: the pairwise logistic (RankNet) loss
 
    .. math::
 
@@ -18,6 +21,10 @@ own training graph, the way one tunes any model without touching the test data:
            \\log\\left(1 + e^{(x_{uw} - x_{uv}) \\cdot w}\\right) + \\lambda \\lVert w \\rVert^2
 
    where ``P`` pairs each hidden partner with each sampled non-partner of the same query.
+Each link is hidden once, in its fold, so on a small network the weights rest on all of its
+links rather than on one draw of a fifth of them (on the demo network this lowered the
+spread of the learned weights across seeds and raised the mean MRR of ``convene evaluate``
+over twenty seeds; see the README).
 
 Only differences within a query enter the loss, so what is constant for an organisation
 (how active it is) cancels, as it does in its ranking. The links of an evaluation's test
@@ -42,7 +49,7 @@ from scipy.optimize import minimize
 
 from matching.errors import MatchingError
 
-__all__ = ["fit_pairwise_weights", "sample_links"]
+__all__ = ["fit_pairwise_weights", "sample_links", "split_folds"]
 
 
 def sample_links(
@@ -88,6 +95,41 @@ def sample_links(
     picked = np.sort(rng.choice(len(pairs), size=n, replace=False))
     chosen: np.ndarray = pairs[picked]
     return chosen
+
+
+def split_folds(n: int, folds: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Deal ``n`` items into ``folds`` disjoint folds of (nearly) equal size, at random.
+
+    Parameters
+    ----------
+    n : int
+        Number of items (``0 .. n - 1``).
+    folds : int
+        Number of folds, at least 1; folds beyond ``n`` are empty.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    list of numpy.ndarray of int
+        Sorted item indices of each fold; together they hold every item exactly once.
+
+    Raises
+    ------
+    MatchingError
+        When ``folds`` is not a positive integer or ``n`` is negative.
+
+    Examples
+    --------
+    >>> parts = split_folds(7, 3, np.random.default_rng(0))
+    >>> [len(p) for p in parts], sorted(np.concatenate(parts).tolist())
+    ([3, 2, 2], [0, 1, 2, 3, 4, 5, 6])
+    """
+    if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)) or folds < 1:
+        raise MatchingError(f"folds must be a positive integer, got {folds!r}")
+    if n < 0:
+        raise MatchingError(f"n must be ≥ 0, got {n!r}")
+    order = rng.permutation(n)
+    return [np.sort(order[f::folds]) for f in range(folds)]
 
 
 def fit_pairwise_weights(

@@ -28,8 +28,8 @@ cross-network bonus is directional (``v`` brings ``u`` a network ``u`` is not in
 popularity prior (``d``: active relationships other than memberships) ranks but never
 explains.
 
-The seven ``w_*`` weights are learned from the fitted graph by default: an inner holdout
-of its ``partner`` and ``introduced`` links and a pairwise logistic loss
+The seven ``w_*`` weights are learned from the fitted graph by default: five-fold inner
+cross-validation over its ``partner`` and ``introduced`` links and a pairwise logistic loss
 (:mod:`matching.learning`; ``learn_weights``). The given values are the starting point
 and the fallback for graphs too small to learn from.
 
@@ -108,7 +108,7 @@ from sklearn.utils.validation import check_is_fitted
 from matching import reasons as rc
 from matching.errors import MatchingError, UnknownOrganisation
 from matching.graph import NetworkMatrices, network_matrices
-from matching.learning import fit_pairwise_weights, sample_links
+from matching.learning import fit_pairwise_weights, sample_links, split_folds
 from matching.profile import ProfileVectorizer, one_hot
 from matching.proximity import hub_weights
 from matching.records import (
@@ -125,7 +125,7 @@ from matching.records import (
 __all__ = ["MODEL_VERSION", "Matcher"]
 
 #: Identifies the scoring model in stored suggestions; bump when scores change meaning.
-MODEL_VERSION = "convene-2"
+MODEL_VERSION = "convene-3"
 
 MAX_REASONS = 4
 _MAX_REASONS_PER_CODE = 2
@@ -169,9 +169,10 @@ _WEIGHT_NAMES = (
 # Which part (index in _WEIGHT_NAMES) each feature block belongs to.
 _BLOCK_PART = np.array([0, 1, 1, 1, 3, 4, 4])
 _PROXIMITY_PART, _CROSS_PART, _POPULARITY_PART = 2, 5, 6
-# Learning the weights: share of the links hidden, at most this many, at least this many
-# (else the given weights stay), random candidates per hidden link and direction.
-_LEARN_SHARE = 0.2
+# Learning the weights: folds of the inner cross-validation (each hides a fifth), links
+# used at most, queries needed at least (else the given weights stay), random candidates
+# per hidden link and direction.
+_LEARN_FOLDS = 5
 _LEARN_MAX_LINKS = 2000
 _LEARN_MIN_LINKS = 30
 _LEARN_NEGATIVES = 20
@@ -321,12 +322,12 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         prior). It ranks, it never explains: a candidate still needs a concrete reason.
     learn_weights : bool, default True
         Learn the seven weights above from the fitted graph (:mod:`matching.learning`):
-        hide 20 % (at most 2,000) of its ``partner`` and ``introduced`` links, score each
-        hidden partner and 20 random candidates of the same organisation on the graph
-        without them, and fit the weights that rank the partners first. The result is
-        rescaled to the total of the given weights, and each weight is kept at least a
-        tenth of its given value. The given weights stay when fewer than 30 links can be
-        hidden, or with ``False``.
+        deal its ``partner`` and ``introduced`` links (at most 2,000) into five folds;
+        hide each fold in turn and score its hidden partners and 20 random candidates of
+        the same organisation on the graph without it; fit, over all folds at once, the
+        weights that rank the partners first. The result is rescaled to the total of the
+        given weights, and each weight is kept at least a tenth of its given value. The
+        given weights stay when there are fewer than 30 links, or with ``False``.
     max_group_size : int, default 500
         Degree above which a node is a hub (see the module docstring).
     max_features : int, default 50_000
@@ -633,22 +634,67 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         del self._stage1_right
 
     def _learn_weights(self, rng: Any, max_group_size: int) -> dict[str, float] | None:
-        """Weights learned on an inner holdout of the fitted graph (:mod:`matching.learning`).
+        """Weights learned by inner cross-validation on the fitted graph (:mod:`matching.learning`).
 
-        Hides up to ``_LEARN_MAX_LINKS`` of the ``partner`` and ``introduced`` links,
-        computes every unweighted part of the score on the graph without them for each
-        hidden link (both directions, when the partner takes introductions) and for
-        ``_LEARN_NEGATIVES`` random candidates of the same query, and fits the weights
-        that rank the hidden partners first. ``None`` when fewer than
-        ``_LEARN_MIN_LINKS`` links can be hidden: the given weights stay.
+        Takes up to ``_LEARN_MAX_LINKS`` of the ``partner`` and ``introduced`` links and
+        splits them into ``_LEARN_FOLDS`` folds. Each fold in turn is hidden: on the graph
+        without it, every unweighted part of the score is computed for each hidden link
+        (both directions, when the partner takes introductions) and for
+        ``_LEARN_NEGATIVES`` random candidates of the same query. One fit over the queries
+        of all folds finds the weights that rank the hidden partners first: every link is a
+        query once, so on a small network the weights rest on all its links rather than on
+        one draw of a fifth of them. ``None`` when fewer than ``_LEARN_MIN_LINKS`` queries
+        can be made: the given weights stay.
         """
         net = self.network_
         learn_rng = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
-        hidden = sample_links(
-            net.partnerships, self._org_class >= 0, _LEARN_SHARE, _LEARN_MAX_LINKS, learn_rng
+        links = sample_links(
+            net.partnerships, self._org_class >= 0, 1.0, _LEARN_MAX_LINKS, learn_rng
         )
-        if len(hidden) < _LEARN_MIN_LINKS:
+        if len(links) < _LEARN_MIN_LINKS:
             return None
+        n = len(self.slugs_)
+        blocked = sp.coo_array(net.blocked)
+        blocked_keys = np.sort(blocked.row.astype(np.int64) * n + blocked.col)
+        positives: list[np.ndarray] = []
+        negatives: list[np.ndarray] = []
+        queries: list[np.ndarray] = []
+        done = 0  # queries of the folds before: the offset of this fold's query numbers
+        for fold in split_folds(len(links), _LEARN_FOLDS, learn_rng):
+            pos, neg, query = self._fold_parts(links[fold], blocked_keys, learn_rng, max_group_size)
+            positives.append(pos)
+            negatives.append(neg)
+            queries.append(query + done)
+            done += len(pos)
+        query = np.concatenate(queries)
+        if done < _LEARN_MIN_LINKS or query.size == 0:
+            return None
+        given = np.array([self._weights[name] for name in _WEIGHT_NAMES])
+        weights = fit_pairwise_weights(
+            np.concatenate(positives), np.concatenate(negatives), query, start=given
+        )
+        if weights.sum() <= 0:
+            return None
+        # The given weights' total, and never below a tenth of a given weight: every kind
+        # of concrete evidence keeps counting (a profile alone still finds suggestions).
+        weights = np.maximum(weights * (given.sum() / weights.sum()), _LEARN_FLOOR * given)
+        return {name: round(float(w), 6) for name, w in zip(_WEIGHT_NAMES, weights, strict=True)}
+
+    def _fold_parts(
+        self,
+        hidden: np.ndarray,
+        blocked_keys: np.ndarray,
+        learn_rng: np.random.Generator,
+        max_group_size: int,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Unweighted score parts of one fold's hidden links and of sampled non-partners.
+
+        Returns the parts of each query's hidden partner (one row per query), those of its
+        negatives, and the query each negative belongs to, all computed on the fitted graph
+        without ``hidden`` (``(i, j)`` pairs). ``blocked_keys`` are the blocked pairs as
+        sorted ``i * n + j``: never drawn as negatives.
+        """
+        net = self.network_
         n = len(self.slugs_)
         rows, cols = np.r_[hidden[:, 0], hidden[:, 1]], np.r_[hidden[:, 1], hidden[:, 0]]
         removed = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
@@ -661,11 +707,7 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
         # Queries: (organisation, hidden partner) where the partner could be suggested.
         keep = self._open[cols]
         sources, targets = rows[keep], cols[keep]
-        if sources.size < _LEARN_MIN_LINKS:
-            return None
         # Negatives: random candidates of the partner's class, never linked to the source.
-        blocked = sp.coo_array(net.blocked)
-        blocked_keys = np.sort(blocked.row.astype(np.int64) * n + blocked.col)
         neg_query, negatives = [], []
         for cls, cands in self._candidates.items():
             queries = np.flatnonzero(self._org_class[targets] == cls)
@@ -679,8 +721,6 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             negatives.append(draws[fine])
         query = np.concatenate(neg_query)
         negative = np.concatenate(negatives)
-        if query.size == 0:
-            return None
         same_class = self._org_class[sources] == self._org_class[targets]
 
         def parts(ii: np.ndarray, jj: np.ndarray, peer: np.ndarray) -> np.ndarray:
@@ -704,19 +744,11 @@ class Matcher(BaseEstimator):  # type: ignore[misc]
             values[:, _POPULARITY_PART] = popularity[jj]
             return values
 
-        given = np.array([self._weights[name] for name in _WEIGHT_NAMES])
-        weights = fit_pairwise_weights(
+        return (
             parts(sources, targets, same_class),
             parts(sources[query], negative, same_class[query]),
             query,
-            start=given,
         )
-        if weights.sum() <= 0:
-            return None
-        # The given weights' total, and never below a tenth of a given weight: every kind
-        # of concrete evidence keeps counting (a profile alone still finds suggestions).
-        weights = np.maximum(weights * (given.sum() / weights.sum()), _LEARN_FLOOR * given)
-        return {name: round(float(w), 6) for name, w in zip(_WEIGHT_NAMES, weights, strict=True)}
 
     def _fit_seeks_offers(
         self, orgs: list[OrgRecord]

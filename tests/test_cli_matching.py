@@ -62,7 +62,7 @@ def test_refresh_then_suggest_prints_reasons(engine: Engine) -> None:
     lines = shown.stdout.splitlines()
     assert lines[0].startswith(" 1. ")
     assert lines[1].startswith("      - ")
-    assert lines[-1].startswith("(3 of 10, model convene-2)")
+    assert lines[-1].startswith("(3 of 10, model convene-3)")
     unknown = runner.invoke(app, ["suggest", "nope"])
     assert unknown.exit_code == 1
     assert unknown.stderr == "error: no organisation 'nope'\n"

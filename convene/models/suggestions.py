@@ -97,7 +97,7 @@ class SuggestionPublic(BaseModel):
                         "text": "Works on child labour in India, where you source",
                     }
                 ],
-                "model_version": "convene-2",
+                "model_version": "convene-3",
                 "created_at": "2026-11-25T02:15:00Z",
             }
         }

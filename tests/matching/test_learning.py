@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from matching.errors import MatchingError
 from matching.graph import network_matrices
-from matching.learning import fit_pairwise_weights, sample_links
+from matching.learning import fit_pairwise_weights, sample_links, split_folds
 from matching.matcher import Matcher
 from matching.records import EdgeRecord, OrgRecord
 
@@ -85,6 +85,31 @@ def test_sample_links_bad_share(share: float) -> None:
         sample_links(_path_links(), np.ones(5, dtype=bool), share, 10, np.random.default_rng(0))
 
 
+# ---------------------------------------------------------------- split_folds
+
+
+def test_split_folds_deals_every_item_once() -> None:
+    folds = split_folds(11, 5, np.random.default_rng(0))
+    assert sorted(len(f) for f in folds) == [2, 2, 2, 2, 3]
+    assert sorted(np.concatenate(folds).tolist()) == list(range(11))
+    assert all(f.tolist() == sorted(f.tolist()) for f in folds)
+    again = split_folds(11, 5, np.random.default_rng(0))
+    assert [f.tolist() for f in again] == [f.tolist() for f in folds]
+    other = split_folds(11, 5, np.random.default_rng(1))
+    assert [f.tolist() for f in other] != [f.tolist() for f in folds]
+
+
+def test_split_folds_more_folds_than_items() -> None:
+    folds = split_folds(2, 4, np.random.default_rng(0))
+    assert [len(f) for f in folds] == [1, 1, 0, 0]
+
+
+@pytest.mark.parametrize("folds", [0, -1, True, 2.0])
+def test_split_folds_bad_count(folds: object) -> None:
+    with pytest.raises(MatchingError, match="folds"):
+        split_folds(5, folds, np.random.default_rng(0))  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- the matcher learns
 
 
@@ -124,6 +149,27 @@ def test_matcher_learns_that_sector_predicts_partnerships_and_text_does_not() ->
         assert all(by_slug[c.candidate].sectors == by_slug[slug].sectors for c in found)
 
 
+def test_learning_hides_every_link_once_in_five_folds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Inner cross-validation: each partnership is hidden in exactly one fold, so the fit
+    # rests on every link of a small network, not on one draw of a fifth of them.
+    orgs, edges = _planted()
+    seen: list[np.ndarray] = []
+    original = Matcher._fold_parts
+
+    def spy(self: Matcher, hidden: np.ndarray, *args: object) -> object:
+        seen.append(hidden.copy())
+        return original(self, hidden, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Matcher, "_fold_parts", spy)
+    m = Matcher(random_state=0).fit(orgs, edges)
+    assert len(seen) == 5
+    assert sorted(len(fold) for fold in seen) == [40] * 5
+    index = m.network_.index
+    every = sorted(tuple(sorted((index[e.source], index[e.target]))) for e in edges)
+    hidden = sorted((int(i), int(j)) for fold in seen for i, j in fold)
+    assert hidden == every
+
+
 def test_learning_is_seeded() -> None:
     orgs, edges = _planted()
     first = Matcher(random_state=3).fit(orgs, edges).weights_
@@ -137,7 +183,7 @@ def test_given_weights_when_learning_is_off_or_links_are_few() -> None:
     given = {"w_text": 0.5, "w_tags": 0.1}
     off = Matcher(random_state=0, learn_weights=False, w_text=0.5, w_tags=0.1).fit(orgs, edges)
     assert {name: off.weights_[name] for name in given} == given
-    # 20 links: 4 could be hidden, fewer than the matcher needs to learn from.
+    # 20 links: fewer than the 30 the matcher needs to learn from.
     few = Matcher(random_state=0, w_text=0.5, w_tags=0.1).fit(orgs, edges[:20])
     assert {name: few.weights_[name] for name in given} == given
 

@@ -77,7 +77,7 @@ def test_refresh_stores_both_kinds_with_concrete_reasons(network: Engine) -> Non
     concrete = {"shared_group", "common_partner", "shared_sector", "shared_country",
                 "shared_theme", "theme_in_country", "seeks_offers", "shared_terms"}  # fmt: skip
     assert all(any(r["code"] in concrete for r in row.reasons) for row in rows)
-    assert {row.model_version for row in rows} == {"convene-2"}
+    assert {row.model_version for row in rows} == {"convene-3"}
 
 
 def all_rows(engine: Engine) -> list[tuple[object, ...]]:
