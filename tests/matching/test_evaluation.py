@@ -115,14 +115,20 @@ def test_evaluate_shape_and_ranges() -> None:
     assert result == evaluate(orgs, edges, holdout=0.2, seed=0, k=5)
 
 
-def test_evaluate_finds_a_hidden_triangle_link() -> None:
-    # a–b–c triangle plus d; hiding a–c leaves b as common partner: AA and convene find it.
+def _triangle() -> tuple[list[OrgRecord], list[EdgeRecord]]:
+    """Companies a, b, c in a triangle of partnerships, and d alone; all in gold."""
     orgs = [OrgRecord(s, "company", sectors=("gold",)) for s in "abcd"]
     edges = [
         EdgeRecord("a", "b", "partner"),
         EdgeRecord("b", "c", "partner"),
         EdgeRecord("a", "c", "partner"),
     ]
+    return orgs, edges
+
+
+def test_evaluate_finds_a_hidden_triangle_link() -> None:
+    # Seed 0 hides b–c and leaves a as their common partner: AA and Jaccard find it.
+    orgs, edges = _triangle()
     result = evaluate(orgs, edges, holdout=0.34, seed=0, k=1)
     assert result["hidden_links"] == 1
     for method in ("adamic_adar", "jaccard"):
@@ -133,12 +139,7 @@ def test_evaluate_finds_a_hidden_triangle_link() -> None:
 def test_extra_rankers_are_measured_under_the_same_protocol() -> None:
     # A triangle a–b–c plus d; one link is hidden. A ranker that knows it scores 1; one
     # that puts it last scores 0 (its list is cut to k); each sees the pool it may rank.
-    orgs = [OrgRecord(s, "company", sectors=("gold",)) for s in "abcd"]
-    edges = [
-        EdgeRecord("a", "b", "partner"),
-        EdgeRecord("b", "c", "partner"),
-        EdgeRecord("a", "c", "partner"),
-    ]
+    orgs, edges = _triangle()
     [hidden] = split_edges(edges, holdout=0.34, seed=0, orgs=orgs).hidden
     u, v = hidden
     pools: dict[str, list[str]] = {}
