@@ -49,6 +49,8 @@ def parse_seeds(text: str) -> list[int]:
     for part in text.split(","):
         low, _, high = part.partition("-")
         seeds.extend(range(int(low), int(high or low) + 1))
+    if not seeds:
+        raise ValueError(f"no seeds in {text!r}")
     return seeds
 
 
@@ -90,7 +92,9 @@ def flat_means(means: dict[str, dict[str, float]], wins: dict[str, int]) -> dict
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="0-19", help="e.g. 0-19 or 0,3,5 (default 0-19)")
+    parser.add_argument(
+        "--seeds", type=parse_seeds, default="0-19", help="e.g. 0-19 or 0,3,5 (default 0-19)"
+    )
     parser.add_argument("-k", type=int, default=10)
     parser.add_argument("--data", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -103,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ranker = generator_ranker(generator.link_weights())
     orgs, edges = records_from_files(args.data)
     rows: dict[int, dict[str, Any]] = {}
-    for seed in parse_seeds(args.seeds):
+    for seed in args.seeds:
         result = evaluate(orgs, edges, seed=seed, k=args.k, extra_rankers={"generator": ranker})
         rows[seed] = seed_row(result)
         if not args.json:

@@ -46,3 +46,11 @@ def test_ceiling_on_one_seed(capsys: pytest.CaptureFixture[str]) -> None:
 def test_parse_seeds() -> None:
     assert parse_seeds("3") == [3]
     assert parse_seeds("0-2,5-6") == [0, 1, 2, 5, 6]
+
+
+@pytest.mark.parametrize("seeds", ["x", "5-2", ""])
+def test_bad_seeds_are_one_usage_error(seeds: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--seeds", seeds])
+    assert exit_.value.code == 2
+    assert "argument --seeds: invalid parse_seeds value" in capsys.readouterr().err
