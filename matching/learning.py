@@ -22,9 +22,10 @@ own training graph, the way one tunes any model without touching the test data:
 
    where ``P`` pairs each hidden partner with each sampled non-partner of the same query.
 Each link is hidden once, in its fold, so on a small network the weights rest on all of its
-links rather than on one draw of a fifth of them (on the demo network this lowered the
-spread of the learned weights across seeds and raised the mean MRR of ``convene evaluate``
-over twenty seeds; see the README).
+links rather than on one draw of a fifth of them. On the demo network (fitted on the
+training split of ``convene evaluate`` at seeds 0–9) the standard deviation of each
+learned weight across seeds fell from 0.057 to 0.016 on average (``w_proximity``: 0.115 to
+0.036) compared with a single hidden fifth.
 
 Only differences within a query enter the loss, so what is constant for an organisation
 (how active it is) cancels, as it does in its ranking. The links of an evaluation's test
